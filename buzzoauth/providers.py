@@ -49,8 +49,8 @@ class Provider:
     #: name (Google: ``xoauth_displayname``).
     display_name_param: str | None = None
     #: Extra parameters sent with step 1 and added to the authorize URL.
-    request_token_params: Mapping[str, str] = field(default=_EMPTY)
-    authorize_params: Mapping[str, str] = field(default=_EMPTY)
+    request_token_params: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    authorize_params: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     #: Scopes the provider is known to offer, for help texts.
     scopes: tuple[str, ...] = ()
     #: Where to revoke an access token, when the provider has such an

@@ -1,0 +1,179 @@
+"""HTTP for buzzoauth: httplib2, held (not inherited), made safe.
+
+:class:`Transport` sends one already-signed request and returns a
+:class:`Response`.  It adds what plain ``httplib2.Http`` lacks:
+
+- a default timeout, and one ``httplib2.Http`` per thread, since an
+  ``Http`` object may not be shared between threads;
+- every socket, TLS, DNS and ``http.client`` failure wrapped once as
+  :class:`~buzzoauth.errors.TransportError` (``raise ... from``);
+- no silent resending: httplib2 would resend a request on a connection
+  that went stale, with the same nonce and even for a POST.  Here such a
+  failure comes back as a :class:`StaleConnection` error instead, and
+  the client decides whether the request may be signed and sent again;
+- no redirects followed: the client decides (see ``client.py``);
+- TLS certificates always checked; ``ca_certs`` names another bundle.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import httplib2
+
+from .errors import TransportError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass
+class Response:
+    """An HTTP answer: status, headers (names in lower case) and body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    url: str = ""
+    reason: str = ""
+
+    def __iter__(self) -> Any:
+        # Unpacks as the (status, body) pair that request() returns.
+        return iter((self.status, self.body))
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class StaleConnection(TransportError):
+    """The server closed the connection without answering: a kept-alive
+    connection that went stale, or a dropped request.  Nothing came back,
+    so the request may or may not have been processed."""
+
+
+class _NoAnswer(ConnectionError):
+    """Raised inside httplib2 so that it does not retry on its own."""
+
+
+class _GuardedResponse:
+    """Turns 'no status line' into an error httplib2 will not retry."""
+
+    def getresponse(self) -> http.client.HTTPResponse:
+        try:
+            return super().getresponse()  # type: ignore[misc,no-any-return]
+        except (http.client.BadStatusLine, http.client.ResponseNotReady) as exc:
+            raise _NoAnswer(str(exc) or type(exc).__name__) from exc
+
+
+class _HTTPConnection(_GuardedResponse, httplib2.HTTPConnectionWithTimeout):  # type: ignore[misc]
+    pass
+
+
+class _HTTPSConnection(_GuardedResponse, httplib2.HTTPSConnectionWithTimeout):  # type: ignore[misc]
+    pass
+
+
+_CONNECTIONS = {"http": _HTTPConnection, "https": _HTTPSConnection}
+
+
+class Transport:
+    """Sends requests with httplib2, one ``Http`` per thread."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        ca_certs: str | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.ca_certs = ca_certs
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"Transport(timeout={self.timeout!r})"
+
+    def _http(self) -> httplib2.Http:
+        http = getattr(self._local, "http", None)
+        if http is None:
+            http = httplib2.Http(timeout=self.timeout, ca_certs=self.ca_certs)
+            http.follow_redirects = False
+            http.follow_all_redirects = False
+            self._local.http = http
+        return http
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> Response:
+        """Send one request; :class:`TransportError` if no answer came."""
+        scheme = url.split(":", 1)[0].lower()
+        try:
+            answer, content = self._http().request(
+                url,
+                method=method,
+                body=body,
+                headers=headers,
+                redirections=0,
+                connection_type=_CONNECTIONS[scheme],
+            )
+        except _NoAnswer as exc:
+            raise StaleConnection(
+                f"{method} {_origin(url)}: connection closed without an answer"
+            ) from exc
+        except (OSError, ssl.SSLError, http.client.HTTPException) as exc:
+            raise TransportError(_describe(method, url, exc)) from exc
+        except httplib2.HttpLib2Error as exc:
+            raise TransportError(_describe(method, url, exc)) from exc
+        return _response(answer, content, url)
+
+    def close(self) -> None:
+        """Close this thread's connections."""
+        http = getattr(self._local, "http", None)
+        if http is not None:
+            http.close()
+
+
+def _response(answer: Any, content: bytes, url: str) -> Response:
+    headers = {
+        str(name).lower(): str(value)
+        for name, value in answer.items()
+        if not str(name).startswith("-")
+    }
+    return Response(
+        status=int(answer.status),
+        headers=headers,
+        body=content,
+        url=url,
+        reason=str(getattr(answer, "reason", "")),
+    )
+
+
+def _origin(url: str) -> str:
+    # Only scheme and authority: a query may hold protocol parameters.
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
+
+
+def _describe(method: str, url: str, exc: BaseException) -> str:
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        what = "timed out"
+    elif isinstance(exc, ssl.SSLError):
+        what = f"TLS failed ({exc.reason or exc})"
+    elif isinstance(exc, http.client.IncompleteRead):
+        what = "the answer was cut short"
+    elif isinstance(exc, httplib2.ServerNotFoundError):
+        what = "the server's name was not found"
+    else:
+        what = str(exc) or type(exc).__name__
+    return f"{method} {_origin(url)}: {what}"
