@@ -45,6 +45,9 @@ setup(
             "pytest>=8",
             "hypothesis>=6.100",
             "playwright>=1.45",
+            # Lets the suite prove that oauth2 imports without distutils
+            # (as on Python 3.12+, where the marker above installs it).
+            "pyutil>=3.3",
             "requests>=2.31",
             "ruff==0.17.6",
             "mypy==2.4.1",

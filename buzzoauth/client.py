@@ -33,7 +33,9 @@ from .transport import DEFAULT_TIMEOUT, Response, StaleConnection, Transport
 
 log = logging.getLogger(__name__)
 
-Body = Union[bytes, str, Mapping[str, Any], Iterable[tuple[str, Any]], None]
+Body = Union[  # noqa: UP007 (a runtime alias; | needs 3.10 types)
+    bytes, str, Mapping[str, Any], Iterable[tuple[str, Any]], None
+]
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 PLACEMENTS = ("header", "query", "body")
@@ -43,6 +45,8 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 MAX_REDIRECTS = 5
 #: The longest a ``Retry-After`` is obeyed, in seconds.
 MAX_RETRY_WAIT = 30.0
+#: Stands in for the provider's defaults when there is none.
+_NO_PROVIDER = providers.Provider("none", "", "", "")
 
 
 class Signed(dict[str, str]):
@@ -98,6 +102,9 @@ class BuzzOAuth:
     non-form bodies; ``True`` also for empty ones; ``False`` never.
     ``oauth_version``: the ``oauth_version`` sent, or ``None`` to leave
     it out (it is optional, RFC 5849 §3.1).
+
+    ``signature_method`` (default ``"HMAC-SHA1"``), ``placement``
+    (default ``"header"``) and ``realm`` default to the provider's.
     """
 
     def __init__(
@@ -110,10 +117,10 @@ class BuzzOAuth:
         callback: str | None = "oob",
         scope: str | Iterable[str] | None = None,
         display_name: str | None = None,
-        signature_method: str = signing.HMAC_SHA1,
+        signature_method: str | None = None,
         rsa_key: Any = None,
         realm: str | None = None,
-        placement: str = "header",
+        placement: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         body_hash: bool | None = None,
         ca_certs: str | None = None,
@@ -122,12 +129,16 @@ class BuzzOAuth:
     ) -> None:
         self.consumer = Consumer(consumer_key, consumer_secret)
         self.provider = providers.resolve(provider)
-        self.method = signing.get_signature_method(signature_method, rsa_key)
+        # What the caller leaves out, the provider's preset decides.
+        preset = self.provider or _NO_PROVIDER
+        self.method = signing.get_signature_method(
+            signature_method or preset.signature_method, rsa_key
+        )
         self.callback = callback
         self.scope = _scope_text(scope)
         self.display_name = display_name
-        self.realm = _check_realm(realm)
-        self.placement = _check_placement(placement)
+        self.realm = _check_realm(realm if realm is not None else preset.realm)
+        self.placement = _check_placement(placement or preset.placement)
         self.body_hash = body_hash
         self.oauth_version = oauth_version
         self.fix_clock_skew = fix_clock_skew
@@ -160,7 +171,9 @@ class BuzzOAuth:
     def token(self, token: TokenLike | None) -> None:
         self._use_token(as_token(token), is_request_token=False)
 
-    def _use_token(self, token: Token | None, *, is_request_token: bool) -> None:
+    def _use_token(
+        self, token: Token | None, *, is_request_token: bool
+    ) -> None:
         self._token = token
         self._is_request_token = is_request_token
         self._verifier = None
@@ -181,7 +194,9 @@ class BuzzOAuth:
     def fetch_request_token(self) -> Token:
         """Ask the provider for a request token (temporary credentials)."""
         provider = self._require_provider()
-        params: list[tuple[str, str]] = list(provider.request_token_params.items())
+        params: list[tuple[str, str]] = list(
+            provider.request_token_params.items()
+        )
         if self.scope and provider.scope_param:
             params.append((provider.scope_param, self.scope))
         if self.display_name and provider.display_name_param:
@@ -215,7 +230,11 @@ class BuzzOAuth:
         """
         provider = self._require_provider()
         token = self._require_request_token()
-        query = {"oauth_token": token.key, **provider.authorize_params, **extra}
+        query = {provider.authorize_token_param: token.key}
+        if provider.authorize_consumer_key_param:
+            query[provider.authorize_consumer_key_param] = self.consumer.key
+        query.update(provider.authorize_params)
+        query.update(extra)
         url = provider.authorize_url
         url += ("&" if "?" in url else "?") + urlencode(query)
         if provider.resolve_authorize_redirect:
@@ -403,12 +422,16 @@ class BuzzOAuth:
             raise ValueError("placement='body' needs a form-encoded body")
         return url, (raw + b"&" + pairs) if raw else pairs
 
-    def _body_hash(self, raw: bytes | None, is_form: bool) -> list[tuple[str, str]]:
+    def _body_hash(
+        self, raw: bytes | None, is_form: bool
+    ) -> list[tuple[str, str]]:
         # OAuth Request Body Hash: never on form bodies, whose parameters
         # are signed already; by default only for non-empty bodies.
         if is_form or self.body_hash is False:
             return []
-        if not raw and not self.body_hash:
+        if self.body_hash is None and (
+            not raw or not self.method.has_body_hash
+        ):
             return []
         return [("oauth_body_hash", self.method.body_hash(raw or b""))]
 
@@ -419,7 +442,9 @@ class BuzzOAuth:
             and url.scheme != "https"
             and not signing.is_loopback(url.host)
         ):
-            raise ValueError("PLAINTEXT signatures need https:// (RFC 5849 §3.4.4)")
+            raise ValueError(
+                "PLAINTEXT signatures need https:// (RFC 5849 §3.4.4)"
+            )
 
     # -- sending ----------------------------------------------------------
 
@@ -434,7 +459,9 @@ class BuzzOAuth:
     ) -> tuple[int, bytes]:
         """Send a signed request; returns ``(status, body)`` whatever the
         status.  See :meth:`request_full` for the headers too."""
-        response = self.request_full(url, method, body, headers, retries=retries)
+        response = self.request_full(
+            url, method, body, headers, retries=retries
+        )
         return response.status, response.body
 
     def request_full(
@@ -473,7 +500,9 @@ class BuzzOAuth:
         method = _check_method(method)
         attempt = _Attempt(method, retries)
         while True:
-            signed = self._sign(method, url, body, headers, extra=extra, signer=signer)
+            signed = self._sign(
+                method, url, body, headers, extra=extra, signer=signer
+            )
             response = self._send_once(signed, attempt)
             if response is None:
                 continue
@@ -491,11 +520,18 @@ class BuzzOAuth:
         except StaleConnection:
             if not attempt.may_resend():
                 raise
-            log.info("%s %s: connection went stale, retrying once",
-                     signed.method, _origin_path(signed.url))
+            log.info(
+                "%s %s: connection went stale, retrying once",
+                signed.method,
+                _origin_path(signed.url),
+            )
             return None
-        log.info("%s %s -> %s", signed.method, _origin_path(signed.url),
-                 response.status)
+        log.info(
+            "%s %s -> %s",
+            signed.method,
+            _origin_path(signed.url),
+            response.status,
+        )
         return response
 
     def _next_step(
@@ -521,7 +557,9 @@ class BuzzOAuth:
         if offset is None:
             return False
         attempt.clock_fixed = True
-        log.info("provider refused our timestamp; clock offset now %.0f s", offset)
+        log.info(
+            "provider refused our timestamp; clock offset now %.0f s", offset
+        )
         self.clock_offset = offset
         return True
 
@@ -533,14 +571,19 @@ class BuzzOAuth:
         location = response.headers.get("location")
         if response.status not in REDIRECTS or not location:
             return None
-        if signed.method not in ("GET", "HEAD") or attempt.redirects >= MAX_REDIRECTS:
+        if (
+            signed.method not in ("GET", "HEAD")
+            or attempt.redirects >= MAX_REDIRECTS
+        ):
             return None
         target = urljoin(signed.url, location)
         if _origin_of(target) != _origin_of(signed.url):
             log.info("not following a redirect to another origin")
             return None
         attempt.redirects += 1
-        return _strip_oauth_from(target) if self.placement == "query" else target
+        return (
+            _strip_oauth_from(target) if self.placement == "query" else target
+        )
 
     def _require_provider(self) -> providers.Provider:
         if self.provider is None:
@@ -580,7 +623,10 @@ class _Attempt:
         return True
 
     def may_retry_status(self, response: Response) -> bool:
-        if response.status not in RETRY_STATUSES or self.method not in IDEMPOTENT:
+        if (
+            response.status not in RETRY_STATUSES
+            or self.method not in IDEMPOTENT
+        ):
             return False
         if self.count >= self.retries:
             return False
@@ -626,7 +672,9 @@ def _origin_path(url: str) -> str:
 
 def _token_from_fields(fields: dict[str, str]) -> Token:
     extra = {
-        k: v for k, v in fields.items() if k not in ("oauth_token", "oauth_token_secret")
+        k: v
+        for k, v in fields.items()
+        if k not in ("oauth_token", "oauth_token_secret")
     }
     token = Token(fields["oauth_token"], fields["oauth_token_secret"], extra)
     token.callback_confirmed = fields.get("oauth_callback_confirmed")
@@ -658,7 +706,9 @@ def _check_realm(realm: str | None) -> str | None:
 
 def _check_placement(placement: str) -> str:
     if placement not in PLACEMENTS:
-        raise ValueError(f"placement must be one of {PLACEMENTS}, not {placement!r}")
+        raise ValueError(
+            f"placement must be one of {PLACEMENTS}, not {placement!r}"
+        )
     return placement
 
 
@@ -669,7 +719,9 @@ def _content_type(headers: Mapping[str, str]) -> str:
     return ""
 
 
-def _encode_body(body: Body, headers: dict[str, str]) -> tuple[bytes | None, bool]:
+def _encode_body(
+    body: Body, headers: dict[str, str]
+) -> tuple[bytes | None, bool]:
     """The body as bytes, and whether it is a form (RFC 5849 §3.4.1.3.1)."""
     if body is None:
         return None, _content_type(headers) == FORM_TYPE

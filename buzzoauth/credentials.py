@@ -15,13 +15,13 @@ fields a provider sends with it, such as ``user_id`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import oauth2
 
 from .redact import mask, remember
 
-TokenLike = oauth2.Token | tuple[str, str]
+TokenLike: TypeAlias = "oauth2.Token | tuple[str, str]"
 
 _TOKEN_FIELDS = ("callback", "callback_confirmed", "verifier")
 
@@ -34,7 +34,9 @@ class Consumer(oauth2.Consumer):  # type: ignore[misc]
     secret: str
 
     def __init__(self, key: str, secret: str) -> None:
-        super().__init__(_text("consumer key", key), _text("consumer secret", secret))
+        super().__init__(
+            _text("consumer key", key), _text("consumer secret", secret)
+        )
         remember(self.secret)
 
     def __str__(self) -> str:
@@ -62,13 +64,17 @@ class Token(oauth2.Token):  # type: ignore[misc]
         secret: str,
         extra: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(_text("token key", key), _text("token secret", secret))
+        super().__init__(
+            _text("token key", key), _text("token secret", secret)
+        )
         self.extra: dict[str, str] = dict(extra or {})
         remember(self.secret)
 
     def set_verifier(self, verifier: str | None = None) -> None:
         if verifier is None:
-            raise ValueError("a verifier is needed; this client never makes one")
+            raise ValueError(
+                "a verifier is needed; this client never makes one"
+            )
         remember(verifier)
         super().set_verifier(verifier)
 
@@ -104,7 +110,9 @@ def as_token(token: TokenLike | None) -> Token | None:
     if token is None or isinstance(token, Token):
         return token
     if isinstance(token, oauth2.Token):
-        converted = Token(token.key, token.secret, getattr(token, "extra", None))
+        converted = Token(
+            token.key, token.secret, getattr(token, "extra", None)
+        )
         for name in _TOKEN_FIELDS:
             value = getattr(token, name, None)
             if value is not None:

@@ -33,8 +33,8 @@ SECRET_NAMES = (
 _NAMES = "|".join(re.escape(name) for name in SECRET_NAMES)
 # name=value, name="value", "name": "value", name: value
 _PARAM = re.compile(
-    r"""(?P<name>["']?\b(?:%s)\b["']?)(?P<sep>\s*[=:]\s*)"""
-    r"""(?P<quote>["']?)(?P<value>[^"'&,;\s}]+)""" % _NAMES,
+    r"""(?P<name>["']?\b(?:""" + _NAMES + r""")\b["']?)(?P<sep>\s*[=:]\s*)"""
+    r"""(?P<quote>["']?)(?P<value>[^"'&,;\s}]+)""",
     re.IGNORECASE,
 )
 # Shorter strings are too likely to occur by chance to be worth masking.

@@ -47,7 +47,9 @@ def parse_token_response(body: bytes) -> dict[str, str]:
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
     except ValueError:
-        raise TokenResponseError("the answer is not form-encoded", body) from None
+        raise TokenResponseError(
+            "the answer is not form-encoded", body
+        ) from None
     fields: dict[str, str] = {}
     for name, value in pairs:
         if name in fields and name.startswith("oauth_"):
@@ -66,7 +68,9 @@ def _token_text(body: bytes) -> str:
     try:
         text = body.decode("utf-8").strip()
     except UnicodeDecodeError:
-        raise TokenResponseError("the answer is not UTF-8 text", body) from None
+        raise TokenResponseError(
+            "the answer is not UTF-8 text", body
+        ) from None
     if not text:
         raise TokenResponseError("the answer is empty")
     if text[0] in "<{[":
@@ -189,5 +193,7 @@ def _x_error_codes(body: bytes) -> set[int]:
     if not isinstance(errors, list):
         return set()
     return {
-        e["code"] for e in errors if isinstance(e, dict) and isinstance(e.get("code"), int)
+        e["code"]
+        for e in errors
+        if isinstance(e, dict) and isinstance(e.get("code"), int)
     }

@@ -35,7 +35,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_from_bytes, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    quote,
+    urlsplit,
+    urlunsplit,
+)
 
 import oauth2
 
@@ -67,8 +72,15 @@ def escape(value: str) -> str:
     return quote(value, safe="")
 
 
-def _escape_bytes(value: bytes) -> str:
-    return quote_from_bytes(value, safe="")
+def escape_signature(signature: str) -> str:
+    """:func:`escape` for a signature.  Base64 leaves only "+", "/" and
+    "=" to encode, which is quicker done by hand; PLAINTEXT signatures
+    (already encoded keys, §3.4.4) also hold "%" and "&"."""
+    if "%" in signature or "&" in signature:
+        return escape(signature)
+    return (
+        signature.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+    )
 
 
 def make_nonce() -> str:
@@ -146,7 +158,9 @@ def split_url(url: str) -> SplitURL:
     )
 
 
-def base_string_uri(scheme: str, host: str, port: int | None, path: str) -> str:
+def base_string_uri(
+    scheme: str, host: str, port: int | None, path: str
+) -> str:
     """The base string URI of RFC 5849 §3.4.1.2."""
     # §3.4.1.2: scheme and host in lower case; an empty path is "/".
     scheme = scheme.lower()
@@ -154,7 +168,10 @@ def base_string_uri(scheme: str, host: str, port: int | None, path: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     # §3.4.1.2: the port only when it is not the scheme's default.
-    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
+    if port is not None and (scheme, port) not in (
+        ("http", 80),
+        ("https", 443),
+    ):
         host = f"{host}:{port}"
     return f"{scheme}://{host}{path or '/'}"
 
@@ -187,10 +204,18 @@ def form_parameters(body: bytes) -> Pairs:
 
 
 def _decode_form(data: bytes) -> Pairs:
+    # Latin-1 maps each octet to one character and back, so the octets
+    # that arrive are the octets encoded, UTF-8 or not.
+    pairs = parse_qsl(
+        data.decode("latin-1"), keep_blank_values=True, encoding="latin-1"
+    )
     return [
-        (_escape_bytes(name), _escape_bytes(value))
-        for name, value in parse_qsl(data, keep_blank_values=True)
+        (_escape_octets(name), _escape_octets(value)) for name, value in pairs
     ]
+
+
+def _escape_octets(value: str) -> str:
+    return quote(value, safe="", encoding="latin-1")
 
 
 def encode_pairs(pairs: Iterable[tuple[str, str]]) -> Pairs:
@@ -224,6 +249,9 @@ class SignatureMethod(oauth2.SignatureMethod):  # type: ignore[misc]
     #: Whether the method needs the consumer secret (HMAC, PLAINTEXT) or
     #: a private key (RSA).
     uses_rsa_key = False
+    #: The body hash extension is meant for signed requests; PLAINTEXT
+    #: gains nothing from it, so it sends none.
+    has_body_hash = True
 
     def signing_key(self, consumer_secret: str, token_secret: str) -> Any:
         """What :meth:`sign_base` needs besides the base string."""
@@ -236,8 +264,16 @@ class SignatureMethod(oauth2.SignatureMethod):  # type: ignore[misc]
         raise NotImplementedError
 
     def body_hash(self, body: bytes) -> str:
-        """``oauth_body_hash`` of a body, with this method's hash."""
-        raise ValueError(f"{self.name} has no body hash")
+        """``oauth_body_hash`` of a body: base64 of its SHA-1.
+
+        The OAuth Request Body Hash extension defines SHA-1 only, and
+        the peers that send one (Authlib, Ruby's oauth) use it with
+        every signature method, so the SHA-2 methods do too.
+        """
+        if not self.has_body_hash:
+            raise ValueError(f"{self.name} sends no body hash")
+        digest = hashlib.sha1(body).digest()  # noqa: S324
+        return base64.b64encode(digest).decode("ascii")
 
     # python-oauth2's interface, computed our (RFC 5849) way.
     def signing_base(
@@ -283,9 +319,6 @@ class HmacSignature(SignatureMethod):
         mac = hmac.new(key, base.encode("ascii"), self.digest).digest()
         return binascii.b2a_base64(mac, newline=False).decode("ascii")
 
-    def body_hash(self, body: bytes) -> str:
-        return base64.b64encode(self.digest(body).digest()).decode("ascii")
-
 
 class HmacSha1(HmacSignature):
     name = HMAC_SHA1
@@ -307,6 +340,7 @@ class Plaintext(SignatureMethod):
     it may only travel over TLS (or to this machine)."""
 
     name = PLAINTEXT
+    has_body_hash = False
 
     def sign_base(self, base: str, key: Any) -> str:
         return str(key)
@@ -324,7 +358,9 @@ class RsaSignature(SignatureMethod):
 
     def __init__(self, private_key: Any = None) -> None:
         self._private_key = (
-            load_rsa_private_key(private_key) if private_key is not None else None
+            load_rsa_private_key(private_key)
+            if private_key is not None
+            else None
         )
 
     def __repr__(self) -> str:
@@ -332,20 +368,20 @@ class RsaSignature(SignatureMethod):
 
     def signing_key(self, consumer_secret: str, token_secret: str) -> Any:
         if self._private_key is None:
-            raise ValueError(f"{self.name} needs an RSA private key (rsa_key=)")
+            raise ValueError(
+                f"{self.name} needs an RSA private key (rsa_key=)"
+            )
         return self._private_key
 
     def sign_base(self, base: str, key: Any) -> str:
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import padding
 
-        algorithm = hashes.SHA1() if self.digest_name == "sha1" else hashes.SHA256()  # noqa: S303
+        # SHA-1 is what RSA-SHA1 means (RFC 5849 §3.4.3), not a choice.
+        sha1 = hashes.SHA1()  # noqa: S303
+        algorithm = sha1 if self.digest_name == "sha1" else hashes.SHA256()
         raw = key.sign(base.encode("ascii"), padding.PKCS1v15(), algorithm)
         return base64.b64encode(raw).decode("ascii")
-
-    def body_hash(self, body: bytes) -> str:
-        digest = hashlib.new(self.digest_name, body).digest()
-        return base64.b64encode(digest).decode("ascii")
 
 
 class RsaSha1(RsaSignature):
@@ -360,7 +396,14 @@ class RsaSha256(RsaSignature):
 
 _METHODS: dict[str, type[SignatureMethod]] = {
     cls.name: cls
-    for cls in (HmacSha1, HmacSha256, HmacSha512, Plaintext, RsaSha1, RsaSha256)
+    for cls in (
+        HmacSha1,
+        HmacSha256,
+        HmacSha512,
+        Plaintext,
+        RsaSha1,
+        RsaSha256,
+    )
 }
 
 
@@ -394,8 +437,7 @@ def load_rsa_private_key(key: Any) -> Any:
         )
     except ImportError as exc:
         raise MissingDependencyError(
-            'RSA signatures need the "rsa" extra: '
-            'pip install "buzzoauth[rsa]"'
+            'RSA signatures need the "rsa" extra: pip install "buzzoauth[rsa]"'
         ) from exc
     if isinstance(key, rsa.RSAPrivateKey):
         return key
@@ -443,7 +485,9 @@ class Signer:
         oauth_version: str | None = "1.0",
     ) -> None:
         self.method = method or HmacSha1()
-        self._key = self.method.signing_key(consumer_secret, token_secret or "")
+        self._key = self.method.signing_key(
+            consumer_secret, token_secret or ""
+        )
         fixed = [
             ("oauth_consumer_key", escape(consumer_key)),
             ("oauth_signature_method", escape(self.method.name)),
@@ -485,13 +529,15 @@ class Signer:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("signature base string: %s", base)
         signature = self.method.sign_base(base, self._key)
-        oauth.append(("oauth_signature", escape(signature)))
+        oauth.append(("oauth_signature", escape_signature(signature)))
         return SignedParts(oauth, base, normalized)
 
 
 # RFC 5849 §3.5.1: 'OAuth ' then name="value" pairs, comma-separated;
 # the realm (§3.5.1) is never part of the signature (§3.4.1.3.1).
-def authorization_header(oauth: Sequence[tuple[str, str]], realm: str | None) -> str:
+def authorization_header(
+    oauth: Sequence[tuple[str, str]], realm: str | None
+) -> str:
     """The ``Authorization`` header value for encoded protocol pairs."""
     fields = [f'{name}="{value}"' for name, value in oauth]
     if realm is not None:
@@ -535,7 +581,13 @@ def base_string_of_oauth2_request(request: oauth2.Request) -> str:
         values = value if isinstance(value, list) else [value]
         pairs.extend((_as_text(name), _as_text(v)) for v in values)
     encoded = encode_pairs(pairs)
-    query = [pair for pair in url.query if pair not in encoded]
+    # RFC 5849 §3.4.1.3.1: oauth_signature is never signed, wherever
+    # it stands (a query-placed request carries it in the URL).
+    query = [
+        pair
+        for pair in url.query
+        if pair[0] != "oauth_signature" and pair not in encoded
+    ]
     normalized = normalize_parameters([*query, *encoded])
     return base_string(request.method, url.escaped_base_uri, normalized)
 

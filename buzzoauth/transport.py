@@ -69,7 +69,10 @@ class _GuardedResponse:
     def getresponse(self) -> http.client.HTTPResponse:
         try:
             return super().getresponse()  # type: ignore[misc,no-any-return]
-        except (http.client.BadStatusLine, http.client.ResponseNotReady) as exc:
+        except (
+            http.client.BadStatusLine,
+            http.client.ResponseNotReady,
+        ) as exc:
             raise _NoAnswer(str(exc) or type(exc).__name__) from exc
 
 
@@ -131,11 +134,24 @@ class Transport:
             raise StaleConnection(
                 f"{method} {_origin(url)}: connection closed without an answer"
             ) from exc
-        except (OSError, ssl.SSLError, http.client.HTTPException) as exc:
-            raise TransportError(_describe(method, url, exc)) from exc
-        except httplib2.HttpLib2Error as exc:
+        except (
+            OSError,
+            ssl.SSLError,
+            http.client.HTTPException,
+            httplib2.HttpLib2Error,
+        ) as exc:
+            self._forget_connection(url)
             raise TransportError(_describe(method, url, exc)) from exc
         return _response(answer, content, url)
+
+    def _forget_connection(self, url: str) -> None:
+        # An answer cut short leaves the connection half-read; httplib2
+        # would reuse it for the next request to this origin.
+        http = self._http()
+        scheme, authority, _, _ = httplib2.urlnorm(url)
+        conn = http.connections.pop(f"{scheme}:{authority}", None)
+        if conn is not None:
+            conn.close()
 
     def close(self) -> None:
         """Close this thread's connections."""

@@ -1,0 +1,285 @@
+"""Memory after many requests, and the cost of ``import``.
+
+``python bench/memory.py [--quick]``.  Two measurements, each in fresh
+subprocesses so nothing one leaves behind counts against another:
+
+* Peak memory of one client sending 10,000 signed GETs to the local
+  server (:mod:`_server`): the tracemalloc peak and retained growth (one
+  run), and the RSS growth and peak RSS over the starting RSS (another
+  run, without tracemalloc, whose own overhead would count in RSS).
+* Import time: the best wall time of ``python -c "import X"`` minus the
+  best of ``python -c pass``, and the cumulative figure that
+  ``python -X importtime`` reports for X.
+
+Map: :func:`child` is what runs inside the subprocess;
+:func:`memory` and :func:`import_times` drive the subprocesses;
+:func:`render` prints the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+from _report import ROOT, ratio, table, use_checkout, verdict
+
+HERE = Path(__file__).resolve()
+Row = tuple[str, float | None, bool | None]
+MEMORY_CLIENTS = ("buzzoauth", "requests-oauthlib", "authlib")
+IMPORTS = (
+    "buzzoauth",
+    "requests_oauthlib",
+    "oauthlib.oauth1",
+    "authlib.oauth1",
+    "oauth2",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    requests: int
+    import_runs: int
+
+
+FULL = Settings(requests=10_000, import_runs=15)
+QUICK = Settings(requests=1_000, import_runs=3)
+
+
+def _status_kib(field: str) -> int:
+    # Linux: VmRSS (now) and VmHWM (peak) in kB.
+    for line in (
+        Path("/proc/self/status").read_text(encoding="ascii").splitlines()
+    ):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def child(name: str, url: str, count: int, mode: str) -> dict[str, float]:
+    """Inside the subprocess: build one client, send ``count`` GETs."""
+    use_checkout()
+    from e2e import CLIENTS, check
+
+    call = CLIENTS[name](url)
+    check(name, call)
+    if mode == "trace":
+        tracemalloc.start()
+    rss0 = _status_kib("VmRSS")
+    for _ in range(count):
+        call()
+    if mode == "trace":
+        current, peak = tracemalloc.get_traced_memory()
+        return {"trace_peak": peak / 1024, "trace_kept": current / 1024}
+    return {
+        "rss_start": rss0,
+        "rss_growth": _status_kib("VmRSS") - rss0,
+        "peak_over_start": _status_kib("VmHWM") - rss0,
+    }
+
+
+def _spawn(name: str, url: str, count: int, mode: str) -> dict[str, float]:
+    argv = [sys.executable, str(HERE), "--child", name, "--url", url]
+    argv += ["--requests", str(count), "--mode", mode]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=600, check=False
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"{name}: {last}")
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+def memory(
+    settings: Settings,
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    from _server import clear_proxies, start
+
+    clear_proxies()
+    figures, failed = {}, {}
+    with start() as server:
+        for name in MEMORY_CLIENTS:
+            try:
+                figures[name] = {
+                    **_spawn(name, server.url, settings.requests, "trace"),
+                    **_spawn(name, server.url, settings.requests, "rss"),
+                }
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                failed[name] = str(exc)
+    return figures, failed
+
+
+# -- import time -----------------------------------------------------------
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get("PYTHONPATH")])
+    )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _wall(code: str, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", code], env=_env(), check=True, timeout=60
+        )
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _importtime(module: str, runs: int) -> float:
+    """Best cumulative µs of ``module`` under ``-X importtime``."""
+    best = float("inf")
+    for _ in range(runs):
+        argv = [sys.executable, "-X", "importtime", "-c", f"import {module}"]
+        done = subprocess.run(
+            argv,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        for line in done.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[2].rstrip() == f" {module}":
+                best = min(best, float(parts[1]))
+    return best
+
+
+def import_times(runs: int) -> dict[str, tuple[float, float] | str]:
+    """module -> (wall ms over bare python, -X importtime ms)."""
+    # Compile every module once so no run pays for writing .pyc files.
+    for module in IMPORTS:
+        subprocess.run(
+            [sys.executable, "-c", f"import {module}"],
+            env=_env(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    bare = _wall("pass", runs)
+    out: dict[str, tuple[float, float] | str] = {}
+    for module in IMPORTS:
+        try:
+            wall = _wall(f"import {module}", runs) - bare
+        except subprocess.CalledProcessError:
+            out[module] = "does not import"
+            continue
+        out[module] = (wall * 1e3, _importtime(module, runs) / 1e3)
+    return out
+
+
+# -- tables ----------------------------------------------------------------
+
+
+def memory_table(figures: dict[str, dict[str, float]], count: int) -> str:
+    rows = []
+    for name, f in figures.items():
+        rows.append(
+            [
+                name,
+                f"{f['trace_peak']:,.0f}",
+                f"{f['trace_kept']:,.0f}",
+                f"{f['rss_start'] / 1024:,.1f}",
+                f"{f['rss_growth']:,.0f}",
+                f"{f['peak_over_start']:,.0f}",
+            ]
+        )
+    headers = [
+        f"client, {count:,} GETs",
+        "tracemalloc peak KiB",
+        "kept at end KiB",
+        "RSS at start MiB",
+        "RSS growth KiB",
+        "peak RSS over start KiB",
+    ]
+    return table(headers, rows)
+
+
+def import_table(
+    times: dict[str, tuple[float, float] | str], runs: int
+) -> str:
+    rows = []
+    for module, value in times.items():
+        if isinstance(value, str):
+            rows.append([f"import {module}", value, value])
+        else:
+            rows.append(
+                [f"import {module}", f"{value[0]:.1f}", f"{value[1]:.1f}"]
+            )
+    headers = [
+        f"best of {runs}",
+        "wall ms over `python -c pass`",
+        "-X importtime ms",
+    ]
+    return table(headers, rows)
+
+
+def import_targets(times: dict[str, tuple[float, float] | str]) -> list[Row]:
+    """import buzzoauth <= import requests_oauthlib, by both measures."""
+    buzz, peer = times.get("buzzoauth"), times.get("requests_oauthlib")
+    rows: list[Row] = []
+    for index, how in enumerate(("wall time", "-X importtime")):
+        name = f"import buzzoauth / requests_oauthlib <= 1 ({how})"
+        if not isinstance(buzz, tuple) or not isinstance(peer, tuple):
+            rows.append((name, None, None))
+            continue
+        value = buzz[index] / peer[index]
+        rows.append((name, value, value <= 1.0))
+    return rows
+
+
+def render_memory(settings: Settings) -> str:
+    figures, failed = memory(settings)
+    text = memory_table(figures, settings.requests)
+    if failed:
+        text += "\n\nNot measured:\n" + "\n".join(
+            f"- {n}: {w}" for n, w in failed.items()
+        )
+    return text
+
+
+def render_imports(settings: Settings) -> str:
+    times = import_times(settings.import_runs)
+    rows = [[n, ratio(v), verdict(ok)] for n, v, ok in import_targets(times)]
+    goal = table(["import target", "measured", "verdict"], rows)
+    return import_table(times, settings.import_runs) + "\n\n" + goal
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer requests and runs"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--requests", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mode", choices=("rss", "trace"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    if args.child:
+        print(
+            json.dumps(child(args.child, args.url, args.requests, args.mode))
+        )
+        return 0
+    settings = QUICK if args.quick else FULL
+    print(render_memory(settings) + "\n\n" + render_imports(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
