@@ -4,7 +4,8 @@ Map: :func:`loops_for` picks a loop count the way ``timeit.autorange``
 does; :func:`time_block` runs one best-of block; :func:`alternate` runs
 the rounds, every peer once per round, in a rotating order, so drift on
 a shared machine hits all peers alike; :class:`Stats` reduces a list of
-per-round figures to the median and the spread that the tables print.
+per-round figures to the median and the spread that the tables print;
+:func:`paired` gives the ratio of two peers round by round.
 """
 
 from __future__ import annotations
@@ -85,3 +86,13 @@ def alternate(
         for name in names[shift:] + names[:shift]:
             figures[name].append(calls[name]())
     return {name: Stats(tuple(values)) for name, values in figures.items()}
+
+
+def paired(top: Stats, bottom: Stats) -> float:
+    """Median over rounds of ``top / bottom`` taken within each round.
+
+    Both figures of a round were measured minutes apart at most, so a
+    slow spell on a shared machine cancels out of their ratio.
+    """
+    pairs = zip(top.values, bottom.values, strict=True)
+    return statistics.median(a / b for a, b in pairs)

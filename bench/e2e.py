@@ -24,7 +24,7 @@ from importlib import import_module
 
 from _report import ratio, table, use_checkout, verdict
 from _server import SIGNED, UNSIGNED, Server, clear_proxies, start
-from _timing import Stats, alternate, clock
+from _timing import Stats, alternate, clock, paired
 from _workloads import CONSUMER_KEY, CONSUMER_SECRET, TOKEN_KEY, TOKEN_SECRET
 
 TIMEOUT = 10.0
@@ -147,13 +147,10 @@ class Outcome:
     stats: dict[str, Stats] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
-    def rate(self, name: str) -> float | None:
-        found = self.stats.get(name)
-        return None if found is None else found.median
-
     def over(self, top: str, bottom: str) -> float | None:
-        a, b = self.rate(top), self.rate(bottom)
-        return None if a is None or b is None else a / b
+        """``top / bottom``, paired round by round."""
+        a, b = self.stats.get(top), self.stats.get(bottom)
+        return None if a is None or b is None else paired(a, b)
 
 
 def check(name: str, call: Call) -> None:
@@ -245,7 +242,8 @@ def render(out: Outcome) -> str:
         f"{s.requests} keep-alive GETs per client per round, {s.rounds} "
         "rounds, clients rotating; median requests/s, ±: half the range. "
         "'buzzoauth speed-up' = buzzoauth rate / client rate; "
-        "'floor / client' = unsigned httplib2 rate / client rate."
+        "'floor / client' = unsigned httplib2 rate / client rate; "
+        "ratios are medians of the per-round ratios."
     )
     rows = [[n, ratio(v), verdict(ok)] for n, v, ok in targets(out)]
     parts = [

@@ -128,58 +128,64 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _wall(code: str, runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", code], env=_env(), check=True, timeout=60
-        )
-        best = min(best, time.perf_counter() - start)
-    return best
+def _python(
+    *args: str, capture: bool = False
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        env=_env(),
+        capture_output=capture,
+        text=True,
+        timeout=60,
+        check=True,
+    )
 
 
-def _importtime(module: str, runs: int) -> float:
-    """Best cumulative µs of ``module`` under ``-X importtime``."""
-    best = float("inf")
-    for _ in range(runs):
-        argv = [sys.executable, "-X", "importtime", "-c", f"import {module}"]
-        done = subprocess.run(
-            argv,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        for line in done.stderr.splitlines():
-            parts = line.split("|")
-            if len(parts) == 3 and parts[2].rstrip() == f" {module}":
-                best = min(best, float(parts[1]))
-    return best
+def _wall(code: str) -> float:
+    start = time.perf_counter()
+    _python("-c", code)
+    return time.perf_counter() - start
+
+
+def _importtime(module: str) -> float:
+    """Cumulative µs of ``module`` under ``-X importtime``."""
+    done = _python("-X", "importtime", "-c", f"import {module}", capture=True)
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].rstrip() == f" {module}":
+            return float(parts[1])
+    raise RuntimeError(f"-X importtime did not list {module}")
+
+
+def _importable(module: str) -> bool:
+    # This first import also writes the .pyc files no timed run pays for.
+    try:
+        _python("-c", f"import {module}", capture=True)
+    except subprocess.CalledProcessError:
+        return False
+    return True
 
 
 def import_times(runs: int) -> dict[str, tuple[float, float] | str]:
-    """module -> (wall ms over bare python, -X importtime ms)."""
-    # Compile every module once so no run pays for writing .pyc files.
-    for module in IMPORTS:
-        subprocess.run(
-            [sys.executable, "-c", f"import {module}"],
-            env=_env(),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    bare = _wall("pass", runs)
+    """module -> (best wall ms over bare python, best -X importtime ms).
+
+    Each run measures ``pass`` and every module once, in turn, so a slow
+    spell on a shared machine does not land on one module only.
+    """
     out: dict[str, tuple[float, float] | str] = {}
-    for module in IMPORTS:
-        try:
-            wall = _wall(f"import {module}", runs) - bare
-        except subprocess.CalledProcessError:
-            out[module] = "does not import"
-            continue
-        out[module] = (wall * 1e3, _importtime(module, runs) / 1e3)
-    return out
+    modules = [m for m in IMPORTS if _importable(m)]
+    out.update({m: "does not import" for m in IMPORTS if m not in modules})
+    wall = {code: float("inf") for code in ["pass", *modules]}
+    cumulative = dict.fromkeys(modules, float("inf"))
+    for _ in range(runs):
+        wall["pass"] = min(wall["pass"], _wall("pass"))
+        for module in modules:
+            wall[module] = min(wall[module], _wall(f"import {module}"))
+            cumulative[module] = min(cumulative[module], _importtime(module))
+    for module in modules:
+        over = (wall[module] - wall["pass"]) * 1e3
+        out[module] = (over, cumulative[module] / 1e3)
+    return {m: out[m] for m in IMPORTS}
 
 
 # -- tables ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from _check import CheckError, verify
 from _peers import PEERS, NotApplicable, Prepared
 from _report import ROOT, ratio, table, use_checkout, verdict
-from _timing import Stats, alternate, loops_for, time_block
+from _timing import Stats, alternate, loops_for, paired, time_block
 from _workloads import Workload, by_key, rsa_pem, workloads
 
 BUZZ = "buzzoauth"
@@ -51,13 +51,10 @@ class Outcome:
     skipped: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
 
-    def micros(self, peer: str) -> float | None:
-        found = self.stats.get(peer)
-        return None if found is None else found.median * 1e6
-
     def over(self, top: str, bottom: str) -> float | None:
-        a, b = self.micros(top), self.micros(bottom)
-        return None if a is None or b is None else a / b
+        """``top / bottom``, paired round by round."""
+        a, b = self.stats.get(top), self.stats.get(bottom)
+        return None if a is None or b is None else paired(a, b)
 
 
 def prepare(
@@ -207,7 +204,7 @@ def render(
         f"Median of {settings.rounds} rounds; each round times every peer "
         f"once (best of {settings.best_of} loops of >= "
         f"{settings.target * 1000:g} ms), peers rotating. ±: half the "
-        "range of the rounds."
+        "range of the rounds. Ratios are medians of the per-round ratios."
     )
     parts = [
         head,

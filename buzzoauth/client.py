@@ -159,6 +159,16 @@ class BuzzOAuth:
             f"token={token!r}, signature_method={self.method.name!r})"
         )
 
+    def close(self) -> None:
+        """Close the kept-alive connections of the calling thread."""
+        self.transport.close()
+
+    def __enter__(self) -> BuzzOAuth:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # -- the token in use -------------------------------------------------
 
     @property
@@ -636,7 +646,9 @@ class _Attempt:
 
 def _retry_wait(response: Response, attempt: int) -> float:
     value = response.headers.get("retry-after", "").strip()
-    wait = float(value) if value.isdigit() else 0.5 * 2 ** (attempt - 1)
+    # ASCII digits only: str.isdigit() also takes "²", float() does not.
+    seconds = value.isascii() and value.isdigit()
+    wait = float(value) if seconds else 0.5 * 2 ** (attempt - 1)
     return min(wait, MAX_RETRY_WAIT)
 
 

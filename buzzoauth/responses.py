@@ -33,6 +33,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _AUTH_PARAM = re.compile(
     r"""([A-Za-z0-9_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*))"""
 )
+_TIMESTAMP_RANGE = re.compile(r"\s*([0-9]{1,15})\s*-\s*([0-9]{1,15})\s*")
 #: X (Twitter) answers a refused timestamp with this error code.
 _X_TIMESTAMP_ERROR = 135
 
@@ -166,10 +167,12 @@ def clock_correction(
 def _acceptable_range(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
-    low, sep, high = value.partition("-")
-    if not sep or not low.strip().isdigit() or not high.strip().isdigit():
+    # ASCII digits only (str.isdigit() also takes "²", which int()
+    # refuses), and few enough of them for a float.
+    match = _TIMESTAMP_RANGE.fullmatch(value)
+    if match is None:
         return None
-    first, last = int(low), int(high)
+    first, last = int(match[1]), int(match[2])
     return (first, last) if first <= last else None
 
 

@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuzzOAuthError as exc:
         print(f"buzz_feed: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nbuzz_feed: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -100,6 +103,8 @@ def consumer(args: argparse.Namespace) -> tuple[str, str]:
     """The keys given, else the demo consumer of every sandbox."""
     if args.consumer_key and args.consumer_secret:
         return args.consumer_key, args.consumer_secret
+    if args.consumer_key or args.consumer_secret:
+        raise SystemExit("buzz_feed: give both consumer key and secret")
     from buzzoauth.sandbox import defaults
 
     return defaults.DEMO_CONSUMER_KEY, defaults.DEMO_CONSUMER_SECRET
@@ -164,13 +169,14 @@ def ask_for_verifier(url: str) -> str:
 def read_secret(prompt: str) -> str:
     # A verifier is a secret: no echo on a terminal.
     if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    print(prompt, end="", flush=True)
-    line = sys.stdin.readline()
-    print()
-    if not line.strip():
+        answer = getpass.getpass(prompt)
+    else:
+        print(prompt, end="", flush=True)
+        answer = sys.stdin.readline()
+        print()
+    if not answer.strip():
         raise SystemExit("buzz_feed: no verifier given")
-    return line
+    return answer.strip()
 
 
 def get_feed(client: BuzzOAuth) -> tuple[int, bytes]:
@@ -185,9 +191,11 @@ def print_feed(status: int, body: bytes) -> None:
     items: list[dict[str, Any]] = json.loads(body)["data"]["items"]
     print(f"GET {FEED} -> {status}: {len(items)} buzzes")
     for item in items:
-        comments = item.get("replies", {}).get("totalItems", 0)
-        author = item["actor"]["displayName"]
-        print(f"  {author}: {item['title']} [{comments} comments]")
+        count = item.get("replies", {}).get("totalItems", 0)
+        comments = "1 comment" if count == 1 else f"{count} comments"
+        print(
+            f"  {item['actor']['displayName']}: {item['title']} [{comments}]"
+        )
 
 
 if __name__ == "__main__":

@@ -42,6 +42,11 @@ from buzzoauth import BuzzOAuth, BuzzOAuthError, providers
 FEED = "activities/@me/@consumption"
 STATE_FORMAT = "buzz_notifier-state"
 
+
+class NotifierError(Exception):
+    """The feed or the state file cannot be read or written."""
+
+
 #: Ids seen in the last poll: ``{"buzzes": [...], "comments": [...]}``.
 State = dict[str, list[str]]
 
@@ -49,7 +54,9 @@ State = dict[str, list[str]]
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="a running sandbox")
-    parser.add_argument("--provider", default="google_buzz")
+    parser.add_argument(
+        "--provider", default="google_buzz", choices=("google_buzz", "sandbox")
+    )
     parser.add_argument("--consumer-key", help="default: the sandbox's")
     parser.add_argument("--consumer-secret", help="default: the sandbox's")
     parser.add_argument("--token-file", type=Path, default=Path("token.tok"))
@@ -114,7 +121,8 @@ class Feed:
         self.url = url
 
     def items(self) -> list[dict[str, Any]]:
-        status, body = self.client.request(self.url)
+        # A 5xx is tried again (twice), as Retry-After says.
+        status, body = self.client.request(self.url, retries=2)
         if status != 200:
             raise NotifierError(f"the feed answered {status}")
         items: list[dict[str, Any]] = json.loads(body)["data"]["items"]
@@ -130,24 +138,27 @@ def poll(feed: Feed, state_file: Path) -> None:
     seen = load_state(state_file)
     now = ids_of(items)
     if seen is None:
-        print(
-            f"first poll: {len(now['buzzes'])} buzzes and "
-            f"{len(now['comments'])} comments already there"
-        )
+        buzzes = counted(len(now["buzzes"]), "buzz", "buzzes")
+        comments = counted(len(now["comments"]), "comment", "comments")
+        print(f"first poll: {buzzes} and {comments} already there")
     else:
         news = report(items, seen)
         print(f"poll: {news} new" if news else "poll: nothing new")
     save_state(state_file, now)
 
 
+def counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def ids_of(items: list[dict[str, Any]]) -> State:
     return {
         "buzzes": [item["id"] for item in items],
-        "comments": [c["id"] for item in items for c in comments(item)],
+        "comments": [c["id"] for item in items for c in comments_of(item)],
     }
 
 
-def comments(item: dict[str, Any]) -> list[dict[str, Any]]:
+def comments_of(item: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = item.get("comments", [])
     return found
 
@@ -161,7 +172,7 @@ def report(items: list[dict[str, Any]], seen: State) -> int:
         if item["id"] not in old_buzzes:
             count += 1
             print(f"new buzz {item['id']} from {who(item)}: {text(item)}")
-        for comment in comments(item):
+        for comment in comments_of(item):
             if comment["id"] not in old_comments:
                 count += 1
                 print(
@@ -182,10 +193,6 @@ def text(entry: dict[str, Any]) -> str:
 # -- the state file --------------------------------------------------------
 
 
-class NotifierError(Exception):
-    """The feed or the state file cannot be read or written."""
-
-
 def load_state(path: Path) -> State | None:
     """The ids seen last time, or ``None`` before the first poll."""
     try:
@@ -193,10 +200,14 @@ def load_state(path: Path) -> State | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise NotifierError(f"{path}: not a readable state file ({exc})") from exc
+        raise NotifierError(
+            f"{path}: not a readable state file ({exc})"
+        ) from exc
     if not (isinstance(data, dict) and data.get("format") == STATE_FORMAT):
         raise NotifierError(f"{path}: not a buzz_notifier state file")
-    return {name: list(map(str, data[name])) for name in ("buzzes", "comments")}
+    return {
+        name: list(map(str, data[name])) for name in ("buzzes", "comments")
+    }
 
 
 def save_state(path: Path, state: State) -> None:
@@ -232,7 +243,9 @@ def demo() -> None:
         state = Path(folder, "state.json")
 
         poll(feed, state)
-        buzz = post(client, f"{api}activities/@me/@self", "Hello from a poller")
+        buzz = post(
+            client, f"{api}activities/@me/@self", "Hello from a poller"
+        )
         first = feed.items()[-1]["id"]
         post(client, f"{api}activities/@me/@self/{first}/@comments", "+1")
         print(f"posted buzz {buzz} and a comment on {first} through the API")

@@ -30,8 +30,8 @@ import getpass
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from buzzoauth import BuzzOAuth, BuzzOAuthError, Provider, providers
 
@@ -64,10 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     except (BuzzOAuthError, OSError, ValueError) as exc:
         print(f"jira_rsa: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\njira_rsa: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
-def rsa_client(consumer_key: str, key_file: Path, provider: Provider) -> BuzzOAuth:
+def rsa_client(
+    consumer_key: str, key_file: Path, provider: Provider
+) -> BuzzOAuth:
     # Jira's consumers have no shared secret: the private key signs.
     return BuzzOAuth(
         consumer_key,
@@ -78,7 +83,7 @@ def rsa_client(consumer_key: str, key_file: Path, provider: Provider) -> BuzzOAu
     )
 
 
-def dance(client: BuzzOAuth, approve: Any) -> None:
+def dance(client: BuzzOAuth, approve: Callable[[str], str]) -> None:
     """RFC 5849 §2.1, §2.2, §2.3, each request signed with RSA-SHA1."""
     request_token = client.fetch_request_token()
     print(f"request token {request_token.key} (signed with RSA-SHA1)")
@@ -101,8 +106,14 @@ def ask_for_verifier(url: str) -> str:
     print(f"Open this URL, click Allow, then enter the verifier shown:\n{url}")
     # The verifier is a secret: no echo on a terminal.
     if sys.stdin.isatty():
-        return getpass.getpass("verifier: ")
-    return sys.stdin.readline()
+        verifier = getpass.getpass("verifier: ")
+    else:
+        print("verifier: ", end="", flush=True)
+        verifier = sys.stdin.readline()
+        print()
+    if not verifier.strip():
+        raise SystemExit("jira_rsa: no verifier given")
+    return verifier.strip()
 
 
 # -- the in-process sandbox ------------------------------------------------
@@ -160,10 +171,14 @@ def public_half(private_file: Path) -> str:
     key = serialization.load_pem_private_key(
         private_file.read_bytes(), password=None
     )
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM,
-        serialization.PublicFormat.SubjectPublicKeyInfo,
-    ).decode("ascii")
+    return (
+        key.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        .decode("ascii")
+    )
 
 
 if __name__ == "__main__":

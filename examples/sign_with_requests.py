@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from buzzoauth import BuzzOAuth, BuzzOAuthError, Signed, Token, providers
+from buzzoauth import BuzzOAuth, BuzzOAuthError, Signed, Token
 
 PLACEMENTS = ("header", "query", "body")
 TIMEOUT = 10.0
@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             secret = defaults.DEMO_CONSUMER_SECRET
             token = load_token(args.token_file)
             show(key, secret, token, args.base_url.rstrip("/"))
-    except BuzzOAuthError as exc:
+    except (BuzzOAuthError, OSError) as exc:
+        # OSError: what urllib and requests raise when nothing answers.
         print(f"sign_with_requests: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -90,8 +91,10 @@ def show(key: str, secret: str, token: Token, base_url: str) -> None:
     senders: dict[str, Sender] = {"urllib": send_with_urllib}
     requests_sender = requests_or_none()
     if requests_sender is None:
-        print("requests is not installed (pip install requests): "
-              "showing urllib.request only")
+        print(
+            "requests is not installed (pip install requests): "
+            "showing urllib.request only"
+        )
     else:
         senders = {"requests": requests_sender, **senders}
 
@@ -134,8 +137,13 @@ def requests_or_none() -> Sender | None:
 
 
 def send_with_urllib(signed: Signed) -> tuple[int, bytes]:
-    request = urllib.request.Request(
-        signed.url, data=signed.body, headers=dict(signed),
+    # urllib would also open file: and ftp: URLs; only HTTP is meant.
+    if not signed.url.startswith(("http://", "https://")):
+        raise ValueError("only http:// and https:// URLs are sent")
+    request = urllib.request.Request(  # noqa: S310 (checked above)
+        signed.url,
+        data=signed.body,
+        headers=dict(signed),
         method=signed.method,
     )
     # The sandbox is on loopback: no proxy between us.

@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuzzOAuthError as exc:
         print(f"twitter_pin: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\ntwitter_pin: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -108,13 +111,14 @@ def pin_flow(
 def read_pin() -> str:
     # The PIN is the verifier, a secret: no echo on a terminal.
     if sys.stdin.isatty():
-        return getpass.getpass("PIN: ")
-    print("PIN: ", end="", flush=True)
-    pin = sys.stdin.readline().strip()
-    print()
-    if not pin:
+        pin = getpass.getpass("PIN: ")
+    else:
+        print("PIN: ", end="", flush=True)
+        pin = sys.stdin.readline()
+        print()
+    if not pin.strip():
         raise SystemExit("twitter_pin: no PIN given")
-    return pin
+    return pin.strip()
 
 
 def summary(data: dict[str, Any]) -> str:

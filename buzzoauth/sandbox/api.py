@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import defaults
@@ -43,8 +42,6 @@ if TYPE_CHECKING:
 READ = (defaults.BUZZ_SCOPE, defaults.BUZZ_READONLY_SCOPE)
 WRITE = (defaults.BUZZ_SCOPE,)
 MAX_CONTENT = 10_000
-
-Handler = Callable[["App", Call, "re.Match[str]"], Answer]
 
 
 def consumption(app: App, call: Call, match: re.Match[str]) -> Answer:

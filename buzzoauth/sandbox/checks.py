@@ -7,7 +7,7 @@ which may run ahead of or behind real time.
 
 In the order :func:`check_protocol` applies them:
 
-1. the protocol parameters are all there (RFC 5849 §3.1);
+1. the protocol parameters are all there, each once (RFC 5849 §3.1);
 2. the signature method is one the sandbox knows (§3.4);
 3. ``oauth_version``, if sent, is ``1.0`` (§3.1);
 4. the timestamp is within the window of the sandbox clock (§3.3);
@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +34,8 @@ from . import defaults, rsa_check
 from .exchange import Call
 from .problems import Problem, absent, rejected, unauthorized
 from .store import ConsumerRecord
+
+_HEADER_NAMES = re.compile(r'([A-Za-z0-9_.~%-]+)\s*=\s*"')
 
 MANDATORY = (
     "oauth_consumer_key",
@@ -47,6 +50,7 @@ def check_protocol(
     request: Any, call: Call, now: float, consumer: ConsumerRecord | None
 ) -> None:
     """Raise :class:`Problem` for the first failed check, in order."""
+    _check_header_duplicates(call.header("Authorization"))
     params: dict[str, str] = request.oauth_params
     missing = [name for name in MANDATORY if not params.get(name)]
     if missing:
@@ -58,6 +62,14 @@ def check_protocol(
     _check_consumer_method(consumer, params["oauth_signature_method"])
     if "oauth_body_hash" in params:
         _check_body_hash(params["oauth_body_hash"], call)
+
+
+def _check_header_duplicates(authorization: str) -> None:
+    # RFC 5849 §3.5.1; oauthlib keeps the last of repeated names.
+    names = _HEADER_NAMES.findall(authorization)
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise rejected(repeated[0], "sent more than once")
 
 
 def _check_method(method: str) -> None:

@@ -45,7 +45,7 @@ from .validator import SIGNATURE, SandboxValidator, note, worst_note
 log = logging.getLogger(__name__)
 
 
-class _RSAByCryptography:
+class _RSACheck:
     """Endpoint mixin: RSA signatures are checked with ``cryptography``
     (RFC 5849 §3.4.3); the other methods by oauthlib itself."""
 
@@ -65,19 +65,19 @@ class _RSAByCryptography:
         return checked
 
 
-class _RequestTokens(_RSAByCryptography, RequestTokenEndpoint):  # type: ignore[misc]
+class _RequestTokens(_RSACheck, RequestTokenEndpoint):  # type: ignore[misc]
     pass
 
 
-class _AccessTokens(_RSAByCryptography, AccessTokenEndpoint):  # type: ignore[misc]
+class _AccessTokens(_RSACheck, AccessTokenEndpoint):  # type: ignore[misc]
     pass
 
 
-class _Resources(_RSAByCryptography, ResourceEndpoint):  # type: ignore[misc]
+class _Resources(_RSACheck, ResourceEndpoint):  # type: ignore[misc]
     pass
 
 
-class _SignatureOnly(_RSAByCryptography, SignatureOnlyEndpoint):  # type: ignore[misc]
+class _SignatureOnly(_RSACheck, SignatureOnlyEndpoint):  # type: ignore[misc]
     pass
 
 
@@ -115,7 +115,8 @@ class Gate:
         except oauth_errors.OAuth1Error as exc:
             raise _translate(exc) from None
         except ValueError:
-            raise rejected("query", "not valid percent-encoding") from None
+            why = "the query or form body is not valid percent-encoding"
+            raise rejected("query", why) from None
         consumer = self.store.consumer(request.client_key)
         checks.check_protocol(request, call, self.knobs.now(), consumer)
         return request
@@ -236,7 +237,7 @@ def _explain(request: Any) -> Problem:
     problem = worst_note(request) or unauthorized(
         "signature_invalid", "the request could not be verified"
     )
-    log.info("refused %s: %s", request.http_method, problem.code)
+    log.debug("oauthlib said no: %s", problem.code)
     return problem
 
 

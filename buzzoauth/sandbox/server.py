@@ -160,6 +160,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
         except _BadRequest as exc:
+            path = urlsplit(self.path).path
+            self.server.received.add(Seen(self.command, path, None))
             self.close_connection = True
             self._send(text_answer(str(exc), exc.status))
             return

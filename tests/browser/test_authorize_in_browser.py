@@ -91,7 +91,7 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("playwright is not installed (pip install playwright)")
-    env = {
+    env: dict[str, str | float | bool] = {
         k: v for k, v in os.environ.items() if k.lower() not in PROXY_VARIABLES
     }
     with sync_playwright() as playwright:
@@ -214,7 +214,9 @@ def authorize(sandbox: Any, env: dict[str, str]) -> Iterator[Command]:
     command.kill()
 
 
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "buzzoauth", *args],
         capture_output=True,

@@ -229,6 +229,8 @@ class FaultServer:
     def stop(self) -> None:
         self.stopping.set()
         with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
             self._listener.close()
         with self._lock:
             still_open = list(self._open)

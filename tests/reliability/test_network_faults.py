@@ -452,3 +452,20 @@ def test_answer_helper_sets_content_length() -> None:
     assert raw.startswith(b"HTTP/1.1 200 OK\r\n")
     assert b"Content-Length: 3\r\n" in raw
     assert raw.endswith(b"\r\n\r\nabc")
+
+
+@pytest.mark.parametrize(
+    "retry_after",
+    ["\u00b2", "Wed, 21 Oct 2015 07:28:00 GMT", "-1", "1.5", "", "9" * 400],
+)
+def test_odd_retry_after_values_do_not_break_retries(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch, retry_after: str
+) -> None:
+    monkeypatch.setattr(client_module, "MAX_RETRY_WAIT", 0.2)
+    server, verifier = scripted_server(
+        serve, [(503, {"Retry-After": retry_after}), (200, {})]
+    )
+    client = make_client(timeout=5)
+
+    assert client.request(server.url + "/api", retries=1) == (200, b"done")
+    assert len(verifier.verdicts) == 2

@@ -15,9 +15,10 @@ import pytest
 # not put this folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sandboxwire import RSAPair, Wire, make_rsa_pair  # noqa: E402
+from sandboxwire import RSAPair, Wire, make_rsa_pair
 
-from buzzoauth.sandbox import Sandbox  # noqa: E402
+from buzzoauth.sandbox import Sandbox
+
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:

@@ -120,7 +120,10 @@ def test_a_request_token_is_exchanged_once(wire: Wire) -> None:
 
 
 def test_the_page_shows_app_name_and_scopes_escaped(wire: Wire) -> None:
-    fields = {"scope": BUZZ_READONLY_SCOPE, "xoauth_displayname": "<b>B & C</b>"}
+    fields = {
+        "scope": BUZZ_READONLY_SCOPE,
+        "xoauth_displayname": "<b>B & C</b>",
+    }
     body = urlencode(fields)
     reply = wire.call(
         "POST",

@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from sandboxwire import Reply, Wire
+from sandboxwire import Reply, RSAPair, Wire
 
 from buzzoauth.errors import ProviderError
 from buzzoauth.sandbox.defaults import BUZZ_READONLY_SCOPE
@@ -35,7 +35,9 @@ def test_a_wrong_consumer_secret(wire: Wire) -> None:
 
 def test_a_parameter_changed_after_signing(wire: Wire) -> None:
     url, headers, _ = wire.sign("GET", "/echo?q=signed")
-    reply = wire.send("GET", url.replace("q=signed", "q=forged"), None, headers)
+    reply = wire.send(
+        "GET", url.replace("q=signed", "q=forged"), None, headers
+    )
     assert_refused(reply, 401, "signature_invalid")
 
 
@@ -175,9 +177,14 @@ def test_an_unknown_signature_method(wire: Wire) -> None:
     assert_refused(reply, 400, "signature_method_rejected")
 
 
-def test_rsa_for_a_consumer_without_a_public_key(wire: Wire, rsa_pair) -> None:  # type: ignore[no-untyped-def]
+def test_rsa_for_a_consumer_without_a_public_key(
+    wire: Wire, rsa_pair: RSAPair
+) -> None:
     reply = wire.call(
-        "GET", "/echo", signature_method="RSA-SHA1", rsa_key=rsa_pair.private_pem
+        "GET",
+        "/echo",
+        signature_method="RSA-SHA1",
+        rsa_key=rsa_pair.private_pem,
     )
     assert_refused(reply, 400, "signature_method_rejected")
 
@@ -218,7 +225,9 @@ def test_access_token_needs_a_verifier(wire: Wire) -> None:
 
 def test_a_body_hash_that_does_not_match(wire: Wire) -> None:
     url, headers, _ = wire.sign("PUT", "/echo")
-    headers["Authorization"] += ', oauth_body_hash="2jmj7l5rSw0yVb%2FvlWAYkK%2FYBwk%3D"'
+    headers["Authorization"] += (
+        ', oauth_body_hash="2jmj7l5rSw0yVb%2FvlWAYkK%2FYBwk%3D"'
+    )
     reply = wire.send("PUT", url, b'{"a": 1}', {**headers, **JSON})
     # The hash was added after signing, so either check could fail
     # first; the body hash is checked first.
@@ -246,3 +255,11 @@ def test_protocol_parameters_in_two_places(wire: Wire) -> None:
     reply = wire.send("GET", url + "?oauth_nonce=12345678", None, headers)
     assert reply.status == 400
     assert reply.problem == "parameter_rejected"
+
+
+def test_a_header_parameter_sent_twice(wire: Wire) -> None:
+    url, headers, _ = wire.sign("GET", "/echo")
+    headers["Authorization"] += ', oauth_nonce="another-nonce-1"'
+    reply = wire.send("GET", url, None, headers)
+    assert_refused(reply, 400, "parameter_rejected")
+    assert reply.form["oauth_parameters_rejected"] == "oauth_nonce"
