@@ -100,62 +100,79 @@ keys = st.text(
 secrets = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 
 
-@st.composite
-def form_encoded(draw: st.DrawFn, items: list[tuple[str, str]]) -> str:
-    """``items`` as a query or form body, spelt in one of many ways."""
-    raw = draw(st.sets(st.sampled_from(RAW_IN_QUERY)))
-    space = draw(st.sampled_from(["+", "%20"]))
-    lower_hex = draw(st.booleans())
+@dataclass(frozen=True)
+class Spelling:
+    """How a list of pairs is written out as a query or a form body."""
 
-    def encode(value: str, extra: str = "") -> str:
-        safe = "".join(raw) + extra
-        encoded = quote(value, safe=safe).replace("%20", space)
-        if lower_hex:
+    raw: str  # characters of RAW_IN_QUERY left unescaped
+    space: str  # "+" or "%20"
+    lower_hex: bool  # "%c3" rather than "%C3"
+    bare: tuple[bool, ...]  # write a name alone when its value is empty
+
+    def encode(self, value: str, extra: str = "") -> str:
+        encoded = quote(value, safe=self.raw + extra)
+        encoded = encoded.replace("%20", self.space)
+        if self.lower_hex:
             encoded = re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), encoded)
         return encoded
 
-    pieces = []
-    for name, value in items:
-        bare = not value and draw(st.booleans())
-        # A raw "=" is fine inside a value: the first one splits.
-        pieces.append(encode(name) if bare else f"{encode(name)}={encode(value, '=')}")
-    return "&".join(pieces)
+    def spell(self, items: list[tuple[str, str]]) -> str:
+        pieces = []
+        for i, (name, value) in enumerate(items):
+            if not value and self.bare[i % len(self.bare)]:
+                pieces.append(self.encode(name))
+            else:
+                # A raw "=" is fine inside a value: the first one splits.
+                pieces.append(f"{self.encode(name)}={self.encode(value, '=')}")
+        return "&".join(pieces)
 
 
-@st.composite
-def paths(draw: st.DrawFn) -> str:
-    plain = st.text(
-        st.sampled_from(
-            "abcXYZ019-._~" + RAW_IN_PATH
-        ),
-        max_size=6,
-    )
-    escaped = st.sampled_from(["%20", "%2F", "%C3%A9", "%e2%82%ac", "%25"])
-    segment = st.lists(st.one_of(plain, escaped), max_size=3).map("".join)
-    segments = draw(st.lists(segment, max_size=4))
-    if not segments and draw(st.booleans()):
-        return ""
-    last = segments[-1] if segments else ""
+spellings = st.builds(
+    Spelling,
+    raw=st.sets(st.sampled_from(RAW_IN_QUERY)).map("".join),
+    space=st.sampled_from(["+", "%20"]),
+    lower_hex=st.booleans(),
+    bare=st.lists(st.booleans(), min_size=1, max_size=3).map(tuple),
+)
+segments = st.lists(
+    st.one_of(
+        st.text(st.sampled_from("abcXYZ019-._~" + RAW_IN_PATH), max_size=6),
+        st.sampled_from(["%20", "%2F", "%C3%A9", "%e2%82%ac", "%25"]),
+    ),
+    max_size=3,
+).map("".join)
+
+
+def make_path(parts: list[str], empty: bool) -> str:
+    if not parts:
+        return "" if empty else "/"
+    last = parts[-1]
     if ";" in last and not last.partition(";")[2]:
-        segments[-1] += "x"  # see the module docstring: ";" at the end
-    return "/" + "/".join(segments)
+        parts[-1] += "x"  # see the module docstring: ";" at the end
+    return "/" + "/".join(parts)
 
 
-def mixed_case(host: str) -> str:
-    return "".join(c.upper() if i % 2 else c for i, c in enumerate(host))
+paths = st.builds(make_path, st.lists(segments, max_size=4), st.booleans())
+
+
+def host_variants(host: str) -> list[str]:
+    mixed = "".join(c.upper() if i % 2 else c for i, c in enumerate(host))
+    return [host, host.upper(), mixed]
+
+
+hosts = st.sampled_from([v for host in HOSTS for v in host_variants(host)])
+ports = st.sampled_from([None, 80, 443, 8080, 1, 65535])
 
 
 @st.composite
 def urls(draw: st.DrawFn) -> str:
     scheme = draw(st.sampled_from(["http", "https", "HTTP", "Https"]))
-    host = draw(st.sampled_from(HOSTS))
-    host = draw(st.sampled_from([host, host.upper(), mixed_case(host)]))
-    port = draw(st.sampled_from([None, 80, 443, 8080, 1, 65535]))
+    host, port = draw(hosts), draw(ports)
     netloc = host if port is None else f"{host}:{port}"
+    url = f"{scheme}://{netloc}{draw(paths)}"
     query = draw(pairs)
-    url = f"{scheme}://{netloc}{draw(paths())}"
     if query or draw(st.booleans()):
-        url += "?" + draw(form_encoded(query))
+        url += "?" + draw(spellings).spell(query)
     return url
 
 
@@ -177,50 +194,62 @@ class Case:
     form: bool = False
 
 
+BODY_KINDS = ["none", "json-str", "json-bytes"]
+FORM_KINDS = ["form-dict", "form-pairs", "form-bytes", "form-str"]
+# oauthlib refuses form parameters in a GET body.
+body_kinds = {
+    "GET": st.sampled_from(BODY_KINDS),
+    "other": st.sampled_from(BODY_KINDS + FORM_KINDS),
+}
+documents = st.dictionaries(text, text, max_size=3)
+say_form = st.sampled_from([{}, {"Content-Type": FORM}])
+
+
 @st.composite
 def bodies(draw: st.DrawFn, method: str) -> tuple[Any, dict[str, str], bool]:
     """A body, the headers that say what it is, and whether it is a form."""
-    kinds = ["none", "json-str", "json-bytes"]
-    if method != "GET":
-        # oauthlib refuses form parameters in a GET body.
-        kinds += ["form-dict", "form-pairs", "form-bytes", "form-str"]
-    kind = draw(st.sampled_from(kinds))
+    kind = draw(body_kinds["GET" if method == "GET" else "other"])
     if kind == "none":
         return None, {}, False
     if kind.startswith("json"):
-        document = draw(st.dictionaries(text, text, max_size=3))
-        dumped = json.dumps(document, ensure_ascii=draw(st.booleans()))
+        dumped = json.dumps(draw(documents), ensure_ascii=draw(st.booleans()))
         body = dumped.encode() if kind == "json-bytes" else dumped
         return body, {"Content-Type": JSON}, False
     items = draw(pairs)
-    say_form = {"Content-Type": FORM}
     if kind == "form-dict":
-        headers = say_form if draw(st.booleans()) else {}
-        return dict(items), headers, True
+        return dict(items), dict(draw(say_form)), True
     if kind == "form-pairs":
-        headers = say_form if draw(st.booleans()) else {}
-        return items, headers, True
-    encoded = draw(form_encoded(items))
+        return items, dict(draw(say_form)), True
+    encoded = draw(spellings).spell(items)
     body = encoded.encode("ascii") if kind == "form-bytes" else encoded
-    return body, say_form, True
+    return body, {"Content-Type": FORM}, True
+
+
+methods = st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"])
+placements = {
+    False: st.sampled_from(["header", "query"]),
+    True: st.sampled_from(["header", "query", "body"]),
+}
+signature_methods = st.sampled_from(sorted(VERIFIERS))
+nonces = st.text(ALPHANUMERIC, min_size=1, max_size=32)
+timestamps = st.integers(0, 2**31 - 1).map(str)
 
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
-    method = draw(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"]))
+    method = draw(methods)
     body, headers, form = draw(bodies(method))
-    placements = ["header", "query"] + (["body"] if form else [])
     with_token = draw(st.booleans())
     return Case(
         url=draw(urls()),
         method=method,
-        placement=draw(st.sampled_from(placements)),
-        signature_method=draw(st.sampled_from(sorted(VERIFIERS))),
+        placement=draw(placements[form]),
+        signature_method=draw(signature_methods),
         consumer=(draw(keys), draw(secrets)),
         token=(draw(keys), draw(secrets)) if with_token else None,
         realm=draw(st.sampled_from(REALMS)),
-        nonce=draw(st.text(ALPHANUMERIC, min_size=1, max_size=32)),
-        timestamp=str(draw(st.integers(0, 2**31 - 1))),
+        nonce=draw(nonces),
+        timestamp=draw(timestamps),
         body=body,
         headers=headers,
         form=form,

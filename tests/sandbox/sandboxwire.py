@@ -15,6 +15,7 @@ judged by a second implementation of RFC 5849.
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import json
 from dataclasses import dataclass
@@ -31,12 +32,16 @@ FORM = "application/x-www-form-urlencoded"
 TIMEOUT = 10.0
 
 
+@functools.cache
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode("ascii"), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
 def _rsa_signer(algorithm: hashes.HashAlgorithm) -> Any:
     def sign(base_string: str, client: Client) -> str:
-        key = serialization.load_pem_private_key(
-            client.rsa_key.encode("ascii"), password=None
-        )
-        assert isinstance(key, rsa.RSAPrivateKey)
+        key = _private_key(client.rsa_key)
         signed = key.sign(
             base_string.encode("ascii"), padding.PKCS1v15(), algorithm
         )

@@ -50,6 +50,8 @@ def test_the_plugin_fixtures_work_in_a_user_project(tmp_path: Path) -> None:
         "buzzoauth.testing",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",
         str(tmp_path / "test_user.py"),
     ]
     result = subprocess.run(
