@@ -64,7 +64,6 @@ class Signed(dict[str, str]):
     def __init__(
         self,
         headers: Mapping[str, str],
-        *,
         method: str,
         url: str,
         body: bytes | None,
@@ -393,7 +392,8 @@ class BuzzOAuth:
         oauth_extra = [*extra, *self._body_hash(raw, is_form)]
         if timestamp is None:
             timestamp = signing.make_timestamp(self.clock_offset)
-        signed = (signer or self._signer).sign(
+        signer = signer or self._signer
+        signed = signer.sign(
             method,
             parts,
             form=form,
@@ -401,26 +401,30 @@ class BuzzOAuth:
             nonce=nonce,
             timestamp=str(timestamp),
         )
-        sent_url, raw = self._place(signed.oauth, parts.url, raw, sent_headers)
+        sent_url, raw = self._place(
+            signer, signed, parts.url, raw, sent_headers
+        )
         return Signed(
             sent_headers,
-            method=method,
-            url=sent_url,
-            body=raw,
-            base_string=signed.base_string,
-            normalized=signed.normalized,
+            method,
+            sent_url,
+            raw,
+            signed.base_string,
+            signed.normalized,
         )
 
     def _place(
         self,
-        oauth: list[tuple[str, str]],
+        signer: signing.Signer,
+        signed: signing.SignedParts,
         url: str,
         raw: bytes | None,
         headers: dict[str, str],
     ) -> tuple[str, bytes | None]:
         # RFC 5849 §3.5: header (§3.5.1), body (§3.5.2) or query (§3.5.3).
+        oauth = signed.oauth
         if self.placement == "header":
-            headers["Authorization"] = signing.authorization_header(
+            headers["Authorization"] = signer.authorization_header(
                 oauth, self.realm
             )
             return url, raw

@@ -235,8 +235,14 @@ def normalize_parameters(encoded: Sequence[tuple[str, str]]) -> str:
 # and "&", so escaping it (§3.6) means escaping those three.
 def base_string(method: str, escaped_base_uri: str, normalized: str) -> str:
     """The signature base string."""
+    escaped = _escape_normalized(normalized)
+    return f"{method.upper()}&{escaped_base_uri}&{escaped}"
+
+
+def _escape_normalized(normalized: str) -> str:
+    # §3.6 applied to a normalized string (or a piece of one).
     escaped = normalized.replace("%", "%25").replace("&", "%26")
-    return f"{method.upper()}&{escaped_base_uri}&{escaped.replace('=', '%3D')}"
+    return escaped.replace("=", "%3D")
 
 
 # -- Signature methods ---------------------------------------------------
@@ -309,30 +315,30 @@ class SignatureMethod(oauth2.SignatureMethod):  # type: ignore[misc]
 class HmacSignature(SignatureMethod):
     """HMAC-SHA1 (RFC 5849 §3.4.2) and its SHA-2 siblings."""
 
-    digest: Any = hashlib.sha1
+    digest = "sha1"
 
     def signing_key(self, consumer_secret: str, token_secret: str) -> bytes:
         key: str = super().signing_key(consumer_secret, token_secret)
         return key.encode("ascii")
 
     def sign_base(self, base: str, key: Any) -> str:
-        mac = hmac.new(key, base.encode("ascii"), self.digest).digest()
+        mac = hmac.digest(key, base.encode("ascii"), self.digest)
         return binascii.b2a_base64(mac, newline=False).decode("ascii")
 
 
 class HmacSha1(HmacSignature):
     name = HMAC_SHA1
-    digest = hashlib.sha1
+    digest = "sha1"
 
 
 class HmacSha256(HmacSignature):
     name = HMAC_SHA256
-    digest = hashlib.sha256
+    digest = "sha256"
 
 
 class HmacSha512(HmacSignature):
     name = HMAC_SHA512
-    digest = hashlib.sha512
+    digest = "sha512"
 
 
 class Plaintext(SignatureMethod):
@@ -471,8 +477,15 @@ class Signer:
     """Signs requests for one consumer and, optionally, one token.
 
     Everything that does not change between requests (the encoded keys,
-    the signing key) is computed once, here.
+    the signing key, the ``Authorization`` fields they make) is computed
+    once, here.  For a URL signed again and again with no body
+    parameters, the normalized parameters and the base string are kept
+    as a template with two holes, the nonce and the timestamp, which
+    need no encoding (ASCII letters and digits): signing is then
+    filling the holes and one HMAC.
     """
+
+    _TEMPLATES = 256
 
     def __init__(
         self,
@@ -498,6 +511,8 @@ class Signer:
         if token_key is not None:
             fixed.append(("oauth_token", escape(token_key)))
         self._fixed = tuple(fixed)
+        self._fixed_header = ", ".join([f'{k}="{v}"' for k, v in fixed])
+        self._templates: dict[tuple[str, str], _Template | None] = {}
 
     def __repr__(self) -> str:
         return f"Signer(method={self.method.name!r})"
@@ -518,19 +533,103 @@ class Signer:
         holds further protocol parameters (``oauth_callback``,
         ``oauth_verifier``, ``oauth_body_hash``), not yet encoded.
         """
-        oauth = list(self._fixed)
         # RFC 5849 §3.3: a nonce and timestamp for each request.
-        oauth.append(("oauth_nonce", escape(nonce) if nonce else make_nonce()))
-        oauth.append(("oauth_timestamp", timestamp or make_timestamp()))
-        for name, value in extra:
-            oauth.append((name, escape(value)))
+        nonce = make_nonce() if nonce is None else nonce
+        timestamp = make_timestamp() if timestamp is None else timestamp
+        if not form and not extra and _plain(nonce) and _plain(timestamp):
+            template = self._template(method, url)
+            if template is not None:
+                return self._fill(template, nonce, timestamp)
+        oauth = [
+            *self._fixed,
+            ("oauth_nonce", escape(nonce)),
+            ("oauth_timestamp", escape(timestamp)),
+        ]
+        oauth.extend([(name, escape(value)) for name, value in extra])
         normalized = normalize_parameters([*url.query, *form, *oauth])
         base = base_string(method, url.escaped_base_uri, normalized)
+        return self._finish(oauth, base, normalized)
+
+    def _finish(self, oauth: Pairs, base: str, normalized: str) -> SignedParts:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("signature base string: %s", base)
         signature = self.method.sign_base(base, self._key)
         oauth.append(("oauth_signature", escape_signature(signature)))
         return SignedParts(oauth, base, normalized)
+
+    def _template(self, method: str, url: SplitURL) -> _Template | None:
+        key = (method, url.url)
+        try:
+            return self._templates[key]
+        except KeyError:
+            pass
+        if len(self._templates) >= self._TEMPLATES:
+            self._templates.clear()
+        template = _Template.build(method, url, self._fixed)
+        self._templates[key] = template
+        return template
+
+    def _fill(self, t: _Template, nonce: str, timestamp: str) -> SignedParts:
+        oauth = [
+            *self._fixed,
+            ("oauth_nonce", nonce),
+            ("oauth_timestamp", timestamp),
+        ]
+        base = f"{t.base[0]}{nonce}{t.base[1]}{timestamp}{t.base[2]}"
+        normalized = f"{t.norm[0]}{nonce}{t.norm[1]}{timestamp}{t.norm[2]}"
+        return self._finish(oauth, base, normalized)
+
+    def authorization_header(self, oauth: Pairs, realm: str | None) -> str:
+        """:func:`authorization_header` for pairs this signer made,
+        reusing the fields that never change."""
+        fixed = len(self._fixed)
+        if tuple(oauth[:fixed]) != self._fixed:
+            return authorization_header(oauth, realm)
+        rest = ", ".join([f'{k}="{v}"' for k, v in oauth[fixed:]])
+        head = "OAuth "
+        if realm is not None:
+            refuse_control_characters(realm)
+            head += f'realm="{_quoted_string(realm)}", '
+        return f"{head}{self._fixed_header}, {rest}"
+
+
+def _plain(text: str) -> bool:
+    # Needs no percent-encoding at any depth: ASCII letters and digits.
+    return text.isascii() and text.isalnum()
+
+
+# Stand-ins for the nonce and the timestamp while a template is built;
+# NUL never survives percent-encoding, so they cannot clash.
+_HOLES = ("\x00nonce\x00", "\x00timestamp\x00")
+
+
+@dataclass(frozen=True)
+class _Template:
+    """Normalized parameters and base string, cut at the nonce and the
+    timestamp (see :class:`Signer`)."""
+
+    norm: tuple[str, str, str]
+    base: tuple[str, str, str]
+
+    @classmethod
+    def build(
+        cls, method: str, url: SplitURL, fixed: Sequence[tuple[str, str]]
+    ) -> _Template | None:
+        names = {name for name, _ in url.query}
+        if names & {"oauth_nonce", "oauth_timestamp"}:
+            # Their place in the order would depend on their values.
+            return None
+        holes = [("oauth_nonce", _HOLES[0]), ("oauth_timestamp", _HOLES[1])]
+        norm = _cut(normalize_parameters([*url.query, *fixed, *holes]))
+        head = f"{method.upper()}&{url.escaped_base_uri}&"
+        first, second, third = (_escape_normalized(part) for part in norm)
+        return cls(norm, (head + first, second, third))
+
+
+def _cut(text: str) -> tuple[str, str, str]:
+    first, rest = text.split(_HOLES[0])
+    second, third = rest.split(_HOLES[1])
+    return first, second, third
 
 
 # RFC 5849 §3.5.1: 'OAuth ' then name="value" pairs, comma-separated;
