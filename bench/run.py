@@ -31,7 +31,14 @@ HERE = Path(__file__).resolve().parent
 def _sign(quick: bool) -> str:
     settings = sign.QUICK if quick else sign.FULL
     peers = tuple(PEERS)
-    return sign.render(sign.run(settings, peers=peers), peers, settings)
+    text = sign.render(sign.run(settings, peers=peers), peers, settings)
+    calls = 2000 if quick else 20000
+    where = sign.profile_summary(("get", "form"), calls)
+    return (
+        f"{text}\n\n### Where buzzoauth's sign() spends its time\n\n"
+        f"cProfile, {calls} signings each; the profiler inflates every "
+        f"figure, so read the shares.\n\n{where}"
+    )
 
 
 def _e2e(quick: bool) -> str:

@@ -14,25 +14,53 @@ The three steps of the dance and every signed call go through
 The modules, each with one job: :mod:`~buzzoauth.signing` (base strings
 and signatures), :mod:`~buzzoauth.credentials` (consumer and tokens),
 :mod:`~buzzoauth.transport` (httplib2, timeouts, redirects),
+:mod:`~buzzoauth.responses` (token answers and problem reports),
 :mod:`~buzzoauth.tokens` (token files), :mod:`~buzzoauth.providers`
 (presets), :mod:`~buzzoauth.errors`, :mod:`~buzzoauth.client`,
 :mod:`~buzzoauth.cli` and :mod:`~buzzoauth.sandbox`.
+
+The names below are loaded on first use, so that ``import buzzoauth``
+(and the command line's ``--help``) does not pay for python-oauth2 and
+httplib2 until a client is made.
 """
 
-from . import providers
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .client import BuzzOAuth, Signed
-from .credentials import Consumer, Token
-from .errors import (
-    BuzzOAuthError,
-    FlowError,
-    ProviderError,
-    TokenFileError,
-    TokenResponseError,
-    TransportError,
-)
-from .providers import Provider
-from .tokens import load_token, save_token
+
+if TYPE_CHECKING:
+    from . import providers
+    from .client import BuzzOAuth, Signed
+    from .credentials import Consumer, Token
+    from .errors import (
+        BuzzOAuthError,
+        FlowError,
+        ProviderError,
+        TokenFileError,
+        TokenResponseError,
+        TransportError,
+    )
+    from .providers import Provider
+    from .tokens import load_token, save_token
+
+_WHERE = {
+    "BuzzOAuth": "client",
+    "Signed": "client",
+    "Consumer": "credentials",
+    "Token": "credentials",
+    "BuzzOAuthError": "errors",
+    "FlowError": "errors",
+    "ProviderError": "errors",
+    "TokenFileError": "errors",
+    "TokenResponseError": "errors",
+    "TransportError": "errors",
+    "Provider": "providers",
+    "load_token": "tokens",
+    "save_token": "tokens",
+}
 
 __all__ = [
     "BuzzOAuth",
@@ -51,3 +79,22 @@ __all__ = [
     "providers",
     "save_token",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: import the submodule that holds ``name`` on first use.
+    if name == "providers":
+        return importlib.import_module(".providers", __name__)
+    try:
+        module = importlib.import_module(f".{_WHERE[name]}", __name__)
+    except KeyError:
+        raise AttributeError(
+            f"module {__name__!r} has no attribute {name!r}"
+        ) from None
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -349,10 +349,21 @@ class BuzzOAuth:
         *,
         nonce: str | None = None,
         timestamp: str | int | None = None,
+        oauth_params: Iterable[tuple[str, str]] = (),
     ) -> Signed:
-        """Sign a request without sending it; see :class:`Signed`."""
+        """Sign a request without sending it; see :class:`Signed`.
+
+        ``oauth_params`` adds protocol parameters such as
+        ``oauth_callback`` or ``oauth_verifier`` (plain, not encoded).
+        """
         return self._sign(
-            method, url, body, headers, nonce=nonce, timestamp=timestamp
+            method,
+            url,
+            body,
+            headers,
+            extra=oauth_params,
+            nonce=nonce,
+            timestamp=timestamp,
         )
 
     def signature_base_string(
@@ -364,10 +375,17 @@ class BuzzOAuth:
         *,
         nonce: str | None = None,
         timestamp: str | int | None = None,
+        oauth_params: Iterable[tuple[str, str]] = (),
     ) -> str:
         """The RFC 5849 §3.4.1 base string this client would sign."""
-        signed = self._sign(
-            method, url, body, headers, nonce=nonce, timestamp=timestamp
+        signed = self.sign(
+            url,
+            method,
+            body,
+            headers,
+            nonce=nonce,
+            timestamp=timestamp,
+            oauth_params=oauth_params,
         )
         return signed.base_string
 

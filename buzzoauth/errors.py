@@ -9,6 +9,7 @@
     ├── ProviderError              the provider answered with an error
     ├── TokenResponseError         a 2xx token answer that holds no token
     ├── TokenFileError             a token file that cannot be trusted
+    ├── ProfileError               the CLI's profile store is unusable
     └── CallbackError              a bad redirect to the loopback listener
 
 Bad arguments raise the built-in ``ValueError`` or ``TypeError``, as
@@ -128,6 +129,11 @@ class TokenFileError(BuzzOAuthError):
         super().__init__(f"{path}: {reason}")
 
 
+class ProfileError(BuzzOAuthError):
+    """The profile store cannot be read or written, or holds no such
+    profile."""
+
+
 class CallbackError(BuzzOAuthError):
     """The loopback callback listener got a bad or no redirect: a wrong
     ``oauth_token``, no verifier, a denial or a timeout."""
@@ -138,6 +144,7 @@ __all__ = [
     "CallbackError",
     "FlowError",
     "MissingDependencyError",
+    "ProfileError",
     "ProviderError",
     "TokenFileError",
     "TokenResponseError",

@@ -45,7 +45,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import providers
-from .errors import BuzzOAuthError
+from .errors import ProfileError
 from .providers import Provider
 from .redact import mask, remember
 
@@ -74,11 +74,6 @@ URL_FIELDS = (
 _REQUIRED_URLS = URL_FIELDS[:3]
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
-
-
-class ProfileError(BuzzOAuthError):
-    """The profile store cannot be read or written, or holds no such
-    profile."""
 
 
 @dataclass(frozen=True)
@@ -215,8 +210,12 @@ class Profile:
         if unknown:
             raise ValueError(f"unknown fields {sorted(unknown)}")
         text = {key: _text(key, data.get(key)) for key in _TEXT_FIELDS}
-        if not text["consumer_key"] or not text["consumer_secret"]:
-            raise ValueError("no consumer key or secret")
+        if not text["consumer_key"]:
+            raise ValueError("no consumer key")
+        # An RSA consumer signs with its private key and may have no secret.
+        if not (text["consumer_secret"] or text["rsa_key_file"]):
+            raise ValueError("no consumer secret and no RSA key file")
+        text["consumer_secret"] = text["consumer_secret"] or ""
         return cls(
             name=name,
             urls=_text_map("urls", data.get("urls")),
@@ -328,13 +327,21 @@ class ProfileStore:
 
     def get(self, name: str | None = None) -> Profile:
         """The profile called ``name``, or the default one."""
-        contents = self._read()
-        name = name or contents.default
-        if name is None:
+        profile = self.find(name)
+        if profile is None:
             raise ProfileError(
                 f"no profile given and no default profile in {self.path}; "
                 "run 'buzzoauth authorize' first or pass --profile"
             )
+        return profile
+
+    def find(self, name: str | None = None) -> Profile | None:
+        """Like :meth:`get`, but ``None`` when no name is given and there
+        is no default profile."""
+        contents = self._read()
+        name = name or contents.default
+        if name is None:
+            return None
         try:
             return contents.profiles[name]
         except KeyError:

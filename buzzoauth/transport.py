@@ -164,8 +164,12 @@ def _response(answer: Any, content: bytes, url: str) -> Response:
     headers = {
         str(name).lower(): str(value)
         for name, value in answer.items()
-        if not str(name).startswith("-")
+        if not str(name).startswith("-") and name != "status"
     }
+    # httplib2 makes up a Content-Location holding the request URL (and
+    # so, for the query placement, the signature) when none came.
+    if headers.get("content-location") == url:
+        del headers["content-location"]
     return Response(
         status=int(answer.status),
         headers=headers,

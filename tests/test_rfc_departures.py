@@ -45,7 +45,7 @@ from oauthlib.common import Request as OauthlibRequest
 from oauthlib.oauth1 import Client as OauthlibClient
 from oauthlib.oauth1.rfc5849 import signature as oauthlib_signature
 
-from buzzoauth import BuzzOAuth, Consumer, Token, signing
+from buzzoauth import BuzzOAuth, Consumer, Token
 
 CONSUMER_KEY = "dpf43f3p2l4k3l03"
 CONSUMER_SECRET = "kd94hf93k423kf44"
@@ -66,7 +66,7 @@ VERIFIERS = {
 }
 
 
-# -- the judge: oauthlib's server-side signature functions ---------------
+# -- the judge: oauthlib's server-side signature functions --------------------
 
 
 def _content_type(headers: dict[str, str]) -> str:
@@ -112,7 +112,7 @@ def oauthlib_accepts(
     return bool(verify(request, consumer_secret, token_secret))
 
 
-# -- a bounded loopback server that judges what it receives ---------------
+# -- a bounded loopback server that judges what it receives -------------------
 
 
 @dataclass
@@ -136,7 +136,9 @@ class Seen:
     def oauth(self) -> dict[str, str]:
         """The protocol parameters, wherever they were placed."""
         auth = {
-            k: v for k, v in self.headers.items() if k.lower() == "authorization"
+            k: v
+            for k, v in self.headers.items()
+            if k.lower() == "authorization"
         }
         form = _content_type(self.headers) == FORM
         return dict(
@@ -163,11 +165,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(503, b"too many requests for one test")
             return
         if self.path.startswith("/redirect-once"):
-            self.server.seen.append(Seen(self.command, url, headers, body, None))
+            self.server.seen.append(
+                Seen(self.command, url, headers, body, None)
+            )
             self._answer(302, b"", location="/landing?after=redirect")
             return
         accepted = oauthlib_accepts(self.command, url, headers, body)
-        self.server.seen.append(Seen(self.command, url, headers, body, accepted))
+        self.server.seen.append(
+            Seen(self.command, url, headers, body, accepted)
+        )
         if accepted:
             self._answer(200, b"ok")
         else:
@@ -245,7 +251,7 @@ def last(server: JudgeServer) -> Seen:
     return server.seen[-1]
 
 
-# -- 1 to 4: the base string ------------------------------------------------
+# -- 1 to 4: the base string --------------------------------------------------
 
 
 def test_rfc5849_3_4_1_2_host_in_lower_case(server: JudgeServer) -> None:
@@ -319,7 +325,7 @@ def test_rfc5849_3_4_1_3_1_utf8_form_body(server: JudgeServer) -> None:
     assert dict(parse_qsl(seen.body.decode()))["status"] == "café ☕"
 
 
-# -- 6 and 7: what oauth2 adds to every request -----------------------------
+# -- 6 and 7: what oauth2 adds to every request -------------------------------
 
 
 def test_body_hash_only_on_non_form_bodies(server: JudgeServer) -> None:
@@ -339,7 +345,8 @@ def test_body_hash_only_on_non_form_bodies(server: JudgeServer) -> None:
     json_body = b'{"status": "hello"}'
     json_type = {"Content-Type": "application/json"}
     ours().request(url, "PUT", json_body, json_type)
-    expected = base64.b64encode(hashlib.sha1(json_body).digest()).decode()
+    digest = hashlib.sha1(json_body).digest()  # noqa: S324  # as specified
+    expected = base64.b64encode(digest).decode()
     assert last(server).oauth["oauth_body_hash"] == expected
     assert last(server).accepted is True
 
@@ -375,7 +382,9 @@ def test_body_hash_matches_oauthlib_client() -> None:
     ours_fields = header_fields(signed["Authorization"])
     their_fields = header_fields(their_headers["Authorization"])
     assert ours_fields["oauth_body_hash"] == their_fields["oauth_body_hash"]
-    assert same(ours_fields["oauth_signature"], their_fields["oauth_signature"])
+    assert same(
+        ours_fields["oauth_signature"], their_fields["oauth_signature"]
+    )
 
 
 def test_rfc5849_3_5_1_realm_only_when_asked(server: JudgeServer) -> None:
@@ -385,8 +394,10 @@ def test_rfc5849_3_5_1_realm_only_when_asked(server: JudgeServer) -> None:
     url = server.url("/things/1")
     raw_client().request(url, "DELETE")
     origin = server.url("")
-    assert last(server).header("Authorization").startswith(
-        f'OAuth realm="{origin}"'
+    assert (
+        last(server)
+        .header("Authorization")
+        .startswith(f'OAuth realm="{origin}"')
     )
 
     ours().request(url, "DELETE")
@@ -400,7 +411,7 @@ def test_rfc5849_3_5_1_realm_only_when_asked(server: JudgeServer) -> None:
     assert "realm" not in client.signature_base_string(url, "DELETE")
 
 
-# -- 8 and 9: nonces and secrets --------------------------------------------
+# -- 8 and 9: nonces and secrets ----------------------------------------------
 
 
 def test_rfc5849_3_3_nonce_has_128_random_bits() -> None:
@@ -437,7 +448,9 @@ def test_secrets_never_in_text(
     ours keep them out of str, repr, f-strings and log lines, even at
     DEBUG."""
     verifier = "hfdp7dh39dks9884"
-    assert CONSUMER_SECRET in str(oauth2.Consumer(CONSUMER_KEY, CONSUMER_SECRET))
+    assert CONSUMER_SECRET in str(
+        oauth2.Consumer(CONSUMER_KEY, CONSUMER_SECRET)
+    )
     assert TOKEN_SECRET in str(oauth2.Token(TOKEN_KEY, TOKEN_SECRET))
 
     caplog.set_level(logging.DEBUG)
@@ -460,7 +473,7 @@ def test_secrets_never_in_text(
     assert "signature base string" in caplog.text  # DEBUG lines were on
 
 
-# -- 10: redirects ----------------------------------------------------------
+# -- 10: redirects ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("placement", ["header", "query"])
@@ -482,7 +495,7 @@ def test_same_origin_redirect_is_signed_again(
     assert first.oauth["oauth_nonce"] != second.oauth["oauth_nonce"]
 
 
-# -- PLAINTEXT and the three placements -------------------------------------
+# -- PLAINTEXT and the three placements ---------------------------------------
 
 
 def test_rfc5849_3_4_4_plaintext_needs_tls(server: JudgeServer) -> None:
@@ -498,14 +511,18 @@ def test_rfc5849_3_4_4_plaintext_needs_tls(server: JudgeServer) -> None:
         oauth2.Consumer(CONSUMER_KEY, CONSUMER_SECRET),
         oauth2.Token(TOKEN_KEY, TOKEN_SECRET),
     )
-    assert raw["oauth_signature"] == f"{CONSUMER_SECRET}&{TOKEN_SECRET}".encode()
+    assert (
+        raw["oauth_signature"] == f"{CONSUMER_SECRET}&{TOKEN_SECRET}".encode()
+    )
 
     client = ours(signature_method="PLAINTEXT")
     with pytest.raises(ValueError, match="https"):
         client.sign("http://api.example.com/1/me")
     signed = client.sign("https://api.example.com/1/me")
     expected = f"{CONSUMER_SECRET}&{TOKEN_SECRET}"
-    assert same(header_fields(signed["Authorization"])["oauth_signature"], expected)
+    assert same(
+        header_fields(signed["Authorization"])["oauth_signature"], expected
+    )
 
     assert client.request(server.url("/me"))[0] == 200
     assert last(server).accepted is True
@@ -548,7 +565,7 @@ def test_every_hmac_method_verifies(server: JudgeServer, method: str) -> None:
     assert last(server).accepted is True
 
 
-# -- the judge must be able to say no --------------------------------------
+# -- the judge must be able to say no -----------------------------------------
 
 
 def _tamper_url(signed: Any, old: str, new: str) -> dict[str, Any]:
@@ -556,7 +573,9 @@ def _tamper_url(signed: Any, old: str, new: str) -> dict[str, Any]:
 
 
 TAMPERING = {
-    "wrong consumer secret": lambda s: {"consumer_secret": "x" + CONSUMER_SECRET},
+    "wrong consumer secret": lambda s: {
+        "consumer_secret": "x" + CONSUMER_SECRET
+    },
     "wrong token secret": lambda s: {"token_secret": TOKEN_SECRET + "x"},
     "no token secret": lambda s: {"token_secret": ""},
     "other method": lambda s: {"method": "PUT"},
@@ -573,7 +592,9 @@ TAMPERING = {
 
 def test_judge_accepts_the_untouched_request() -> None:
     signed = _signed_for_tampering()
-    assert oauthlib_accepts(signed.method, signed.url, dict(signed), signed.body)
+    assert oauthlib_accepts(
+        signed.method, signed.url, dict(signed), signed.body
+    )
 
 
 @pytest.mark.parametrize("change", list(TAMPERING), ids=list(TAMPERING))
@@ -601,7 +622,7 @@ def _signed_for_tampering() -> Any:
     )
 
 
-# -- helpers ----------------------------------------------------------------
+# -- helpers ------------------------------------------------------------------
 
 
 def header_fields(value: str) -> dict[str, str]:

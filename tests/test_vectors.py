@@ -77,7 +77,7 @@ def vector_secret(vector: dict[str, Any], field: str) -> str:
     return vector[field] or ""
 
 
-# -- kind: signature -------------------------------------------------------
+# -- kind: signature ----------------------------------------------------------
 
 
 def sign_with_client(vector: dict[str, Any], params: dict[str, str]) -> str:
@@ -147,9 +147,10 @@ def check_signature(vector: dict[str, Any]) -> None:
         if name in params:
             assert fields[name] == params[name], name
 
-    expected = vector.get("expected_signature_correct") or vector[
-        "expected_signature"
-    ]
+    expected = (
+        vector.get("expected_signature_correct")
+        or vector["expected_signature"]
+    )
     got = fields["oauth_signature"]
     assert same(got, expected), f"{got!r} != {expected!r}"
     if vector.get("rsa_certificate"):
@@ -190,7 +191,7 @@ def check_rsa_with_certificate(vector: dict[str, Any], signature: str) -> None:
     )
 
 
-# -- the other kinds -------------------------------------------------------
+# -- the other kinds ----------------------------------------------------------
 
 
 def check_signature_from_base_string(vector: dict[str, Any]) -> None:
@@ -303,6 +304,8 @@ def test_rfc5849_section_3_1_erratum() -> None:
         digest = hmac.new(key, text.encode("ascii"), hashlib.sha1).digest()
         return base64.b64encode(digest).decode("ascii")
 
-    assert same(mac("GET&" + base[len("POST&") :]), vector["expected_signature"])
+    assert same(
+        mac("GET&" + base[len("POST&") :]), vector["expected_signature"]
+    )
     assert same(mac(base), vector["expected_signature_correct"])
     assert not same(mac(base), vector["expected_signature"])

@@ -17,9 +17,22 @@ command         module              what it does
 
 :func:`main` parses the arguments, runs one subcommand, and turns every
 error buzzoauth raises on purpose into one line on stderr
-(``buzzoauth: <message>``) and an exit code (:mod:`.exits` has the
-table).  Only a bug prints a traceback, unless ``--debug`` asks for
-tracebacks and DEBUG logging; both are redacted.  Only ``sign`` prints a
+(``buzzoauth: <message>``) and an exit code (:mod:`.exits` maps errors
+to codes)::
+
+    0    success
+    1    unexpected error: a bug, reported with its traceback
+    2    bad usage or bad input                      (ValueError)
+    3    flow or configuration     (FlowError, MissingDependencyError)
+    4    the provider answered 4xx                   (ProviderError)
+    5    the provider answered 5xx, or no token  (TokenResponseError)
+    6    no answer from the provider                (TransportError)
+    7    token file or profile store   (TokenFileError, ProfileError)
+    8    authorization denied, callback failed       (CallbackError)
+    130  interrupted (Ctrl-C)
+
+Only a bug prints a traceback, unless ``--debug`` asks for tracebacks
+and DEBUG logging; both are redacted.  Only ``sign`` prints a
 secret (a signature is its output) and ``sandbox`` its own demo consumer
 secret; nothing else does.
 """

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 import webbrowser
 from collections.abc import Iterator
 from dataclasses import replace
@@ -75,7 +76,8 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--consumer-secret",
         metavar="S",
-        help="(or set BUZZOAUTH_CONSUMER_SECRET; not needed for RSA)",
+        help="better: set BUZZOAUTH_CONSUMER_SECRET, which other users "
+        "cannot see in the process list; not needed for RSA",
     )
     parser.add_argument(
         "--scope",
@@ -110,24 +112,18 @@ def register(commands: Commands) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.profile:
         check_name(args.profile)
+    _check_callback(args.callback)
     provider = provider_from_args(args)
     args.consumer_key = args.consumer_key or os.environ.get(ENV_CONSUMER_KEY)
     if not args.consumer_key:
         raise ValueError("give --consumer-key (or BUZZOAUTH_CONSUMER_KEY)")
     secret = _consumer_secret(args)
+
     with _listener(args.callback) as listener:
         client = _client(args, provider, secret, listener)
-        request_token = client.fetch_request_token()
-        say(f"Got a request token: {request_token.key} (RFC 5849 §2.1)")
-        if listener is not None:
-            listener.expect(request_token.key)
-        url = client.authorize_url()
-        say(URL_PREFIX + url)
-        if not args.no_browser:
-            _open(url)
-        verifier = _verifier(args, listener)
-    client.set_verifier(verifier)
+        _steps_1_and_2(args, client, listener)
     token = client.fetch_access_token()
+
     store = ProfileStore()
     profile = _save(store, args, provider, secret, token)
     say(f"Got an access token: {token.key} (RFC 5849 §2.3)")
@@ -139,6 +135,23 @@ def run(args: argparse.Namespace) -> int:
     return exits.OK
 
 
+def _steps_1_and_2(
+    args: argparse.Namespace,
+    client: BuzzOAuth,
+    listener: LoopbackCallback | None,
+) -> None:
+    """Get a request token, have the user approve it, keep the verifier."""
+    request_token = client.fetch_request_token()
+    say(f"Got a request token: {request_token.key} (RFC 5849 §2.1)")
+    if listener is not None:
+        listener.expect(request_token.key)
+    url = client.authorize_url()
+    say(URL_PREFIX + url)
+    if not args.no_browser:
+        _open(url)
+    client.set_verifier(_verifier(args, listener))
+
+
 def _consumer_secret(args: argparse.Namespace) -> str:
     secret = args.consumer_secret or os.environ.get(ENV_CONSUMER_SECRET)
     if secret:
@@ -148,16 +161,18 @@ def _consumer_secret(args: argparse.Namespace) -> str:
     raise ValueError("give --consumer-secret (or BUZZOAUTH_CONSUMER_SECRET)")
 
 
+def _check_callback(callback: str) -> None:
+    if callback in ("loopback", "oob"):
+        return
+    if urlsplit(callback).scheme not in ("http", "https"):
+        raise ValueError(
+            f"--callback must be loopback, oob or an http(s) URL: {callback!r}"
+        )
+
+
 @contextlib.contextmanager
 def _listener(callback: str) -> Iterator[LoopbackCallback | None]:
     if callback != "loopback":
-        if callback != "oob" and urlsplit(callback).scheme not in (
-            "http",
-            "https",
-        ):
-            raise ValueError(
-                f"--callback must be loopback, oob or an http(s) URL: {callback!r}"
-            )
         yield None
         return
     with LoopbackCallback() as listener:
@@ -213,6 +228,9 @@ def _ask(prompt: str) -> str:
         answer = input(prompt)
     except EOFError:
         raise CallbackError("no verifier was entered") from None
+    finally:
+        if not sys.stdin.isatty():
+            say()  # a terminal would have echoed the newline
     if not answer.strip():
         raise CallbackError("no verifier was entered")
     return answer.strip()

@@ -39,6 +39,9 @@ from .output import error_line
 if TYPE_CHECKING:
     from .options import Commands
 
+#: Entries httplib2 adds to a response's headers that the server never
+#: sent; its other additions start with "-".
+_PSEUDO_HEADERS = frozenset({"status"})
 _EXAMPLE = """\
   buzzoauth request /buzz/v1/activities/@me/@consumption
   buzzoauth request -d content='Hello from the terminal' \\
@@ -121,7 +124,9 @@ def show(response: Response, *, include: bool) -> None:
         reason = response.reason or ""
         lines = [f"HTTP/1.1 {response.status} {reason}".rstrip()]
         lines += [
-            f"{name}: {value}" for name, value in response.headers.items()
+            f"{name}: {value}"
+            for name, value in response.headers.items()
+            if name not in _PSEUDO_HEADERS and not name.startswith("-")
         ]
         out.write(
             ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")

@@ -110,7 +110,11 @@ def run(args: argparse.Namespace) -> int:
         error_rate=args.error_rate,
         drop_rate=args.drop_rate,
     )
-    sandbox.start()
+    try:
+        sandbox.start()
+    except OSError as exc:
+        where = f"{args.host}:{args.port}"
+        raise ValueError(f"cannot listen on {where}: {exc.strerror}") from exc
     try:
         _announce(sandbox)
         _wait_for_stop()
@@ -144,16 +148,20 @@ def _announce(sandbox: Sandbox) -> None:
 
 
 def _wait_for_stop() -> None:
+    """Block until Ctrl-C (SIGINT) or SIGTERM."""
     stop = threading.Event()
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    # Set SIGINT too: a shell starts background jobs with it ignored.
+    stopping = (signal.SIGINT, signal.SIGTERM)
+    previous = {
+        number: signal.signal(number, on_signal) for number in stopping
+    }
     try:
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)

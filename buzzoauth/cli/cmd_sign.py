@@ -92,10 +92,9 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--timestamp must be whole seconds: {args.timestamp!r}"
         )
-    if args.rsa_key and args.consumer_key and not args.consumer_secret:
-        # RSA signs with the private key; the consumer secret is unused.
-        args.consumer_secret = "-"  # noqa: S105
-    profile = resolve_profile(args, need_token=False)
+    profile = resolve_profile(
+        args, need_token=False, secret_optional=bool(args.rsa_key)
+    )
     options: dict[str, object] = {
         "placement": args.placement,
         "realm": args.realm,

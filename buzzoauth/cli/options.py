@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import providers
 from ..errors import FlowError
-from ..profiles import Profile, ProfileError, ProfileStore, from_env
+from ..profiles import Profile, ProfileStore, from_env
 from ..providers import Provider
 from ..signing import signature_methods
 
@@ -221,23 +221,29 @@ def add_credential_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--token-secret", metavar="TS")
 
 
-def resolve_profile(args: argparse.Namespace, *, need_token: bool) -> Profile:
+def resolve_profile(
+    args: argparse.Namespace,
+    *,
+    need_token: bool,
+    secret_optional: bool = False,
+) -> Profile:
     """The credentials to sign with.
 
     Order of strength: command-line flags, then the ``BUZZOAUTH_*``
     variables, then the profile (``--profile`` or the default one).
-    Given both ``--consumer-key`` and ``--consumer-secret``, the flags
+    Given both ``--consumer-key`` and ``--consumer-secret`` (or only the
+    key, when ``secret_optional`` says an RSA key signs), the flags
     alone count: a stored token of another consumer is never mixed in.
     """
     key = getattr(args, "consumer_key", None)
     secret = getattr(args, "consumer_secret", None)
     token = getattr(args, "token", None)
     token_secret = getattr(args, "token_secret", None)
-    if key and secret:
+    if key and (secret or secret_optional):
         profile = Profile(
             name="(command line)",
             consumer_key=key,
-            consumer_secret=secret,
+            consumer_secret=secret or "",
             token_key=token,
             token_secret=token_secret,
         )
@@ -264,16 +270,8 @@ def resolve_profile(args: argparse.Namespace, *, need_token: bool) -> Profile:
 
 
 def _stored_or_env(args: argparse.Namespace) -> Profile | None:
-    store = ProfileStore()
-    name = getattr(args, "profile", None)
-    if name:
-        return store.get(name).with_env()
-    try:
-        return store.get().with_env()
-    except ProfileError:
-        if store.default_name() is not None:
-            raise
-        return from_env()
+    stored = ProfileStore().find(getattr(args, "profile", None))
+    return stored.with_env() if stored is not None else from_env()
 
 
 def make_client(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from typing import TYPE_CHECKING, TextIO
 
 from ..redact import redact_text
 
@@ -46,11 +47,39 @@ def print_traceback(exc: BaseException) -> None:
     sys.stderr.flush()
 
 
+if TYPE_CHECKING:
+    _Handler = logging.StreamHandler[TextIO]
+else:  # not subscriptable at run time before Python 3.11
+    _Handler = logging.StreamHandler
+
+
+class _StderrHandler(_Handler):
+    """Writes to whatever ``sys.stderr`` is at the time of each record."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 class RedactingFormatter(logging.Formatter):
     """A formatter whose every line, traceback included, is redacted."""
 
     def format(self, record: logging.LogRecord) -> str:
         return redact_text(super().format(record))
+
+
+class _BriefFormatter(RedactingFormatter):
+    """``buzzoauth: warning: ...``, as :func:`warn` prints."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
 
 
 def setup_logging(debug: bool) -> None:
@@ -59,9 +88,11 @@ def setup_logging(debug: bool) -> None:
     A library adds no handlers; the command line is the application, so
     it does, on the ``buzzoauth`` logger only.
     """
-    handler = logging.StreamHandler(sys.stderr)
-    layout = _DEBUG_LAYOUT if debug else f"{PROG}: %(levelname)s: %(message)s"
-    handler.setFormatter(RedactingFormatter(layout))
+    handler = _StderrHandler()
+    formatter = (
+        RedactingFormatter(_DEBUG_LAYOUT) if debug else _BriefFormatter()
+    )
+    handler.setFormatter(formatter)
     logger = logging.getLogger("buzzoauth")
     for old in list(logger.handlers):
         if isinstance(old.formatter, RedactingFormatter):

@@ -184,6 +184,15 @@ def test_a_bad_file_is_a_clear_error(
     assert str(profiles_file) in str(caught.value)
 
 
+def test_a_file_others_can_read_is_warned_about(
+    profiles_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    ProfileStore().save(_profile())
+    profiles_file.chmod(0o644)
+    assert ProfileStore().get().name == "sandbox-alice"
+    assert "can be read by other users" in caplog.text
+
+
 def test_a_huge_file_is_not_read(profiles_file: Path) -> None:
     profiles_file.parent.mkdir(parents=True)
     profiles_file.write_bytes(b" " * (profiles.MAX_BYTES + 1))

@@ -13,9 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from oauthlib.oauth1.rfc5849 import signature
-
 from faultserver import HOST, Seen
+from oauthlib.oauth1.rfc5849 import signature
 
 _SIGNERS = {
     "HMAC-SHA1": signature.sign_hmac_sha1_with_client,

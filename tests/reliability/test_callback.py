@@ -46,7 +46,10 @@ def callback_query(**params: str) -> str:
 
 
 BAD_REDIRECTS = {
-    "wrong oauth_token": {"oauth_token": "someone-else", "oauth_verifier": "x"},
+    "wrong oauth_token": {
+        "oauth_token": "someone-else",
+        "oauth_verifier": "x",
+    },
     "missing verifier": {"oauth_token": TOKEN},
     "empty verifier": {"oauth_token": TOKEN, "oauth_verifier": ""},
     "no parameters": {},
@@ -66,8 +69,8 @@ def test_bad_redirects_are_refused_and_the_wait_goes_on(
         assert get(port, good) == 200
         assert listener.wait(timeout=5) == VERIFIER
     figure(
-        f"callback: {case}",
-        tried="GET to the listener, then the right redirect",
+        "callback: bad redirect to the listener",
+        tried=case,
         cases=1,
         saw="400; the wait went on and took the good one",
     )

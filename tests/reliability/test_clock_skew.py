@@ -21,7 +21,7 @@ import pytest
 from faultserver import Conn, FaultServer, Seen
 from oauthcheck import Verifier
 
-from buzzoauth import BuzzOAuth, ProviderError, Provider
+from buzzoauth import BuzzOAuth, Provider, ProviderError
 
 Serve = Callable[..., FaultServer]
 CONSUMER = ("skew-consumer", "skew-consumer-secret")
@@ -38,7 +38,9 @@ def test_sandbox_dance_learns_the_clock_once(
     sandbox = sandbox_factory(clock_offset=offset)
     received = sandbox.received
     client = BuzzOAuth(
-        sandbox.consumer_key, sandbox.consumer_secret, provider=sandbox.provider
+        sandbox.consumer_key,
+        sandbox.consumer_secret,
+        provider=sandbox.provider,
     )
 
     client.fetch_request_token()
@@ -91,7 +93,9 @@ def refusal(signal: str, clock: float) -> tuple[bytes, dict[str, str]]:
         challenge = 'OAuth realm="skew", oauth_problem="timestamp_refused"'
         return b"", {**date, "WWW-Authenticate": challenge}
     if signal == "X error 135":
-        errors = {"errors": [{"code": 135, "message": "Timestamp out of bounds."}]}
+        errors = {
+            "errors": [{"code": 135, "message": "Timestamp out of bounds."}]
+        }
         return json.dumps(errors).encode(), {
             **date,
             "Content-Type": "application/json",
@@ -147,10 +151,13 @@ def test_each_refusal_signal_is_learnt(
     assert all(v.valid for v in verifier.verdicts)
     assert len(set(verifier.nonces)) == 3
     figure(
-        f"clock skew: {signal} ({skew:+.0f} s)",
-        tried="2 signed GETs to a provider whose clock is off",
+        f"clock skew: {signal}",
+        tried="2 signed GETs to a provider whose clock is 2 h off",
         cases=2,
-        saw=f"200, 200; 3 requests; offset {client.clock_offset:+.0f} s",
+        saw=(
+            f"{skew:+.0f} s: 200, 200 in 3 requests, "
+            f"offset learnt {client.clock_offset:+.0f} s"
+        ),
     )
 
 
@@ -166,8 +173,8 @@ def test_a_second_refusal_is_not_retried(
     assert status == 401
     assert len(verifier.verdicts) == 2
     figure(
-        f"clock skew: provider always refuses ({signal})",
-        tried="1 signed GET",
+        "clock skew: provider always refuses (1 signed GET per signal)",
+        tried=signal,
         cases=1,
         saw="401 returned after exactly 2 requests",
     )

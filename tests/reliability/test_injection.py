@@ -72,8 +72,8 @@ def test_control_characters_refused_before_sending(
     assert BuzzOAuth(*CONSUMER).request(server.url + "/clean")[0] == 200
     assert server.connections == 1
     figure(
-        f"header injection: {case}",
-        tried="request() / sign() / constructor",
+        "header injection: CR or LF in a header, realm, method or URL",
+        tried=case,
         cases=1,
         saw="ValueError; no connection opened",
     )
@@ -91,7 +91,9 @@ def test_control_characters_in_values_are_percent_encoded(
     server: FaultServer, figure: Callable[..., None], placement: str
 ) -> None:
     client = BuzzOAuth(
-        *CONSUMER, token=("tok\r\nX-Evil: 1", "tok-secret"), placement=placement
+        *CONSUMER,
+        token=("tok\r\nX-Evil: 1", "tok-secret"),
+        placement=placement,
     )
 
     status, _ = client.request(
@@ -110,7 +112,7 @@ def test_control_characters_in_values_are_percent_encoded(
     assert "tok%0D%0AX-Evil%3A%201" in where
     assert b"text=a%0D%0AX-Evil%3A+1" in seen.body
     figure(
-        f"header injection: CR LF in token key and form field ({placement})",
+        "header injection: CR LF in token key and form field",
         tried=f"POST, placement={placement}",
         cases=1,
         saw="percent-encoded on the wire (%0D%0A); no extra header",

@@ -28,7 +28,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def make_client(**options: object) -> BuzzOAuth:
-    return BuzzOAuth(*CONSUMER, token=TOKEN, **options)  # type: ignore[arg-type]
+    return BuzzOAuth(*CONSUMER, token=TOKEN, **options)
 
 
 def verifier_for(server: FaultServer) -> Verifier:
@@ -155,9 +155,9 @@ def test_cut_answer_is_an_error_never_a_partial_body(
     assert len(broken.seen(method)) == 1
     figure(
         f"network: {cut}",
-        tried=f"{method} to a server that cuts its answer",
+        tried="GET and POST to a server that cuts its answer",
         cases=1,
-        saw=type(caught.value).__name__,
+        saw=f"{method}: {type(caught.value).__name__}",
         lost="no partial body returned",
     )
 
@@ -290,8 +290,9 @@ def test_dropped_unsafe_request_is_never_sent_twice(
     assert len(server.seen(method)) == 1
     assert server.connections == 1
     figure(
-        f"network: request read, connection closed unanswered ({method})",
-        tried=f"{method} with a body; server drops it",
+        "network: request read, connection closed unanswered "
+        "(unsafe methods, with a body)",
+        tried=method,
         cases=1,
         saw="StaleConnection; the server got it exactly once",
     )
@@ -363,10 +364,10 @@ def test_server_error_is_returned_as_is_by_default(
     assert client.request(server.url + "/api") == (status, b"busy")
     assert len(verifier.verdicts) == 1
     figure(
-        f"server error: {status} (default, no retries)",
-        tried="GET once",
+        "server error: 500 or 503, default (no retries)",
+        tried=f"GET answered {status}",
         cases=1,
-        saw=f"({status}, body) returned; sent once",
+        saw="(status, body) returned; sent once",
     )
 
 
@@ -398,7 +399,7 @@ def test_retry_after_is_capped(
 ) -> None:
     cap = 0.2
     monkeypatch.setattr(client_module, "MAX_RETRY_WAIT", cap)
-    server, verifier = scripted_server(
+    server, _ = scripted_server(
         serve, [(503, {"Retry-After": "3600"}), (200, {})]
     )
     client = make_client(timeout=5)
@@ -406,7 +407,8 @@ def test_retry_after_is_capped(
     assert client.request(server.url + "/api", retries=1) == (200, b"done")
 
     arrivals = [seen.arrived for seen in server.seen()]
-    assert cap <= arrivals[1] - arrivals[0] < cap + 1
+    # Far below the 3600 s asked for, and below the default cap of 30 s.
+    assert cap <= arrivals[1] - arrivals[0] < cap + 5
 
 
 def test_500_without_retry_after_is_retried_with_backoff(
@@ -433,7 +435,7 @@ def test_retries_stop_after_the_last_one(serve: Serve) -> None:
 def test_unsafe_methods_are_not_retried_on_503(
     serve: Serve, method: str
 ) -> None:
-    server, verifier = scripted_server(
+    server, _ = scripted_server(
         serve, [(503, {"Retry-After": "0"}), (200, {})]
     )
     client = make_client(timeout=5)

@@ -55,7 +55,9 @@ headers = st.fixed_dictionaries(
         "www-authenticate": st.text(max_size=80)
         | st.text(max_size=60).map(lambda t: "OAuth " + t),
         "date": st.text(max_size=40)
-        | st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S GMT")),
+        | st.datetimes().map(
+            lambda d: d.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        ),
     },
 )
 
@@ -80,7 +82,9 @@ def test_parse_token_response_raises_only_token_response_error(
         seen["tokens"] += 1
         for name in ("oauth_token", "oauth_token_secret"):
             assert fields[name]
-            assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in fields[name])
+            assert not any(
+                ord(ch) < 32 or ord(ch) == 127 for ch in fields[name]
+            )
 
     check()
     figure(
@@ -98,7 +102,9 @@ def test_problem_parsers_never_raise(figure: Callable[..., None]) -> None:
     count = [0]
 
     @settings(max_examples=EXAMPLES, deadline=None)
-    @given(bodies | ranges, headers, st.sampled_from([200, 400, 401, 403, 500]))
+    @given(
+        bodies | ranges, headers, st.sampled_from([200, 400, 401, 403, 500])
+    )
     def check(body: bytes, found: dict[str, str], status: int) -> None:
         count[0] += 1
         problem = parse_problem(body, found)

@@ -50,10 +50,10 @@ def test_cross_origin_redirect_is_not_followed(
     assert other.connections == 0
     assert len(origin.seen()) == 1
     figure(
-        f"redirect: {status} to {where}",
-        tried="signed GET answered by a cross-origin redirect",
+        f"redirect: cross-origin, {where} (signed GET)",
+        tried=str(status),
         cases=1,
-        saw=f"({status}, body) returned; the other server got nothing",
+        saw="(status, body) returned; the other server got nothing",
         lost="no Authorization sent elsewhere",
     )
 
@@ -66,7 +66,7 @@ def test_same_port_other_host_name_gets_no_authorization(
     holder: list[int] = []
 
     def handle(conn: Conn) -> None:
-        while (seen := conn.read_request()) is not None:
+        while conn.read_request() is not None:
             location = f"http://localhost:{holder[0]}/again"
             conn.respond(302, b"moved", {"Location": location})
 
@@ -135,8 +135,8 @@ def test_same_origin_redirect_is_followed_and_resigned(
         # The old protocol parameters are not carried to the new URL.
         assert server.seen()[1].query.count("oauth_signature=") == 1
     figure(
-        f"redirect: same-origin {method} ({placement} placement)",
-        tried="signed request answered 302 to a path on the same origin",
+        "redirect: same-origin GET and HEAD",
+        tried=f"{method}, {placement} placement, answered 302",
         cases=1,
         saw="followed; re-signed for the new URL (oauthlib: valid)",
     )

@@ -90,10 +90,14 @@ class Recorder:
     def __init__(self, client: BuzzOAuth) -> None:
         self.headers: list[str] = []
         self._send = client.transport.send
-        client.transport.send = self.send  # type: ignore[method-assign]
+        client.transport.send = self.send
 
     def send(
-        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
     ) -> Response:
         self.headers.append(headers.get("Authorization", ""))
         self.headers.append(url)
@@ -154,7 +158,9 @@ def test_library_dance_leaks_no_secret(
 
     out, err = capsys.readouterr()
     texts += [everything_logged.getvalue(), caplog.text, out, err]
-    buzz_records = [r for r in caplog.records if r.name.startswith("buzzoauth")]
+    buzz_records = [
+        r for r in caplog.records if r.name.startswith("buzzoauth")
+    ]
     assert buzz_records, "nothing was logged: the test would prove nothing"
     sent = recorder.headers + third_recorder.headers
     signatures = signatures_in(sent)
@@ -209,7 +215,11 @@ def test_exceptions_from_transport_leak_no_secret(
     with pytest.raises(BuzzOAuthError) as caught:
         client.request(server.url + "/x?oauth_verifier=inline-verifier-1")
 
-    texts = [str(caught.value), repr(caught.value), everything_logged.getvalue()]
+    texts = [
+        str(caught.value),
+        repr(caught.value),
+        everything_logged.getvalue(),
+    ]
     cause = caught.value.__cause__
     texts.append(str(cause))
     signatures = {
@@ -239,7 +249,9 @@ def cli_server(serve: Serve) -> FaultServer:
     return serve(keep_answering(reply))
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(CONSOLE_SCRIPT), "--debug", "request", *args],
         capture_output=True,

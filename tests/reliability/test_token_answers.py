@@ -51,7 +51,9 @@ HOSTILE: dict[str, Answer] = {
     ),
     "JSON": (
         200,
-        b'{"oauth_token": "k", "oauth_token_secret": "' + LEAK.encode() + b'"}',
+        b'{"oauth_token": "k", "oauth_token_secret": "'
+        + LEAK.encode()
+        + b'"}',
         {"Content-Type": "application/json"},
     ),
     "empty body": (200, b"", FORM),
@@ -187,11 +189,11 @@ def test_request_step_refuses_and_keeps_previous_token(
         "previous-secret",
     )
     figure(
-        f"token answer (request step): {case}",
-        tried="fetch_request_token() with an access token already set",
+        f"token answer: {case}",
+        tried="fetch_request_token() with a token set; fetch_access_token()",
         cases=1,
-        saw=type(caught.value).__name__,
-        lost="previous token kept; no secret in the message",
+        saw=f"{type(caught.value).__name__} (request step)",
+        lost="token kept; no secret in the message",
     )
 
 
@@ -221,9 +223,9 @@ def test_access_step_refuses_keeps_request_token_and_can_retry(
     access = client.fetch_access_token()
     assert (access.key, access.secret) == ("at-good-key", "at-good-secret")
     figure(
-        f"token answer (access step): {case}",
-        tried="fetch_access_token() holding a request token",
+        f"token answer: {case}",
+        tried="fetch_request_token() with a token set; fetch_access_token()",
         cases=1,
-        saw=type(caught.value).__name__,
-        lost="request token kept; the retry got the access token",
+        saw=f"{type(caught.value).__name__} (access step; retry worked)",
+        lost="token kept; no secret in the message",
     )

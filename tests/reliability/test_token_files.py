@@ -46,7 +46,9 @@ def test_crafted_pickle_is_refused_end_to_end(
     marker = tmp_path / "code-ran"
     path = tmp_path / "token.tok"
     path.write_bytes(pickle.dumps(_RunsCode(marker), protocol=2))
-    client = BuzzOAuth("file-consumer", "file-secret", token=("k" * 8, "s" * 8))
+    client = BuzzOAuth(
+        "file-consumer", "file-secret", token=("k" * 8, "s" * 8)
+    )
     before = client.token
 
     with pytest.raises(TokenFileError) as caught:
@@ -94,7 +96,7 @@ def test_sigkill_while_saving_never_leaves_a_broken_file(
     loaded: list[tuple[str, str]] = []
 
     for _ in range(KILLS_PER_FORMAT):
-        ready = fork.Event()  # type: ignore[attr-defined]
+        ready = fork.Event()
         child = fork.Process(  # type: ignore[attr-defined]
             target=_save_forever, args=(str(path), ready), daemon=True
         )
@@ -115,11 +117,11 @@ def test_sigkill_while_saving_never_leaves_a_broken_file(
     leftovers = [p for p in tmp_path.iterdir() if p.name != name]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in leftovers)
     figure(
-        f"token file: SIGKILL while saving ({name})",
-        tried="process saving 2 tokens in turn, killed at random moments",
+        "token file: SIGKILL while saving",
+        tried=f"{name}: a process saving 2 tokens in turn, killed",
         cases=KILLS_PER_FORMAT,
         saw=(
-            f"{KILLS_PER_FORMAT} loads, each one of the two tokens whole "
+            f"{name}: {KILLS_PER_FORMAT} loads, each a whole token "
             f"({loaded.count(TOKENS[0])} / {loaded.count(TOKENS[1])}); "
             f"{len(leftovers)} temp files left behind"
         ),
@@ -151,8 +153,8 @@ def test_mode_is_0600_under_umask_000(
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     figure(
-        f"token file: mode under umask 000 ({name})",
-        tried="save over an existing 0666 file",
+        "token file: mode under umask 000",
+        tried=f"{name} saved over an existing 0666 file",
         cases=1,
         saw=f"mode {stat.S_IMODE(path.stat().st_mode):04o}",
     )
@@ -173,8 +175,8 @@ def test_symlink_at_destination_is_not_followed(
     assert not path.is_symlink()
     assert (load_token(path).key, load_token(path).secret) == TOKENS[1]
     figure(
-        f"token file: symlink at the destination ({name})",
-        tried="save onto a symlink to another file",
+        "token file: symlink at the destination",
+        tried=f"{name} saved onto a symlink to another file",
         cases=1,
         saw="link replaced by the token file; its target untouched",
     )
