@@ -271,13 +271,26 @@ class Tally:
     accepted: int = 0
     rejected: int = 0
     crashed: Counter[str] = field(default_factory=Counter)
+    #: The same count over requests whose URL python-oauth2 can sign.
+    tame_accepted: int = 0
+    tame_total: int = 0
+
+
+def tame_url(req: Request) -> bool:
+    """A lower-case host and a non-empty path (RFC 5849 §3.4.1.2 asks
+    for "/" and lower case; python-oauth2 does neither)."""
+    parts = urlsplit(req["url"])
+    host = parts.netloc.rsplit(":", 1)[0]
+    return host == host.lower() and parts.path != ""
 
 
 def judge_all(requests: list[Request]) -> dict[str, Tally]:
     tallies = {signer: Tally() for signer in SIGNERS}
     for req in requests:
+        tame = tame_url(req)
         for signer, sign in SIGNERS.items():
             tally = tallies[signer]
+            tally.tame_total += tame
             try:
                 wire = sign(req)
             except Exception as exc:  # counted, not hidden
@@ -285,6 +298,7 @@ def judge_all(requests: list[Request]) -> dict[str, Tally]:
                 continue
             if accepts(wire, req["consumer"][1], req["token"][1]):
                 tally.accepted += 1
+                tally.tame_accepted += tame
             else:
                 tally.rejected += 1
     return tallies
@@ -303,9 +317,16 @@ def render(tallies: dict[str, Tally], count: int, seed: int) -> str:
             f"{signer:<22}{tally.accepted:>7} ({share:5.1f} %)"
             f"{tally.rejected:>10}{crashed:>9}"
         )
+    lines.append("")
     for signer, tally in tallies.items():
         for error, n in tally.crashed.most_common():
-            lines.append(f"  {signer} raised {error} {n} times")
+            lines.append(f"{signer} raised {error} {n} times")
+    for signer, tally in tallies.items():
+        share = 100.0 * tally.tame_accepted / max(tally.tame_total, 1)
+        lines.append(
+            f"{signer}, lower-case host and a path only: "
+            f"{tally.tame_accepted} of {tally.tame_total} ({share:.1f} %)"
+        )
     return "\n".join(lines)
 
 

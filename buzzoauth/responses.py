@@ -34,6 +34,9 @@ _AUTH_PARAM = re.compile(
     r"""([A-Za-z0-9_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*))"""
 )
 _TIMESTAMP_RANGE = re.compile(r"\s*([0-9]{1,15})\s*-\s*([0-9]{1,15})\s*")
+#: The largest clock correction believed, in seconds: a week covers a
+#: machine whose clock is wrong by days; more smells of a bad answer.
+MAX_CLOCK_CORRECTION = 7 * 24 * 3600
 #: X (Twitter) answers a refused timestamp with this error code.
 _X_TIMESTAMP_ERROR = 135
 
@@ -148,11 +151,21 @@ def clock_correction(
     Three signals are understood: ``oauth_problem=timestamp_refused``
     with ``oauth_acceptable_timestamps=a-b`` (the middle of the range is
     taken), the same without the range (the ``Date`` header is used),
-    and X's error code 135 (also with the ``Date`` header).
+    and X's error code 135 (also with the ``Date`` header).  An offset
+    larger than :data:`MAX_CLOCK_CORRECTION` is not believed.
     """
     if status not in (400, 401, 403):
         return None
     now = time.time() if now is None else now
+    offset = _claimed_offset(body, headers, status, now)
+    if offset is None or abs(offset) > MAX_CLOCK_CORRECTION:
+        return None
+    return offset
+
+
+def _claimed_offset(
+    body: bytes, headers: Mapping[str, str], status: int, now: float
+) -> float | None:
     problem = parse_problem(body, headers)
     if problem.get("oauth_problem") == "timestamp_refused":
         window = _acceptable_range(problem.get("oauth_acceptable_timestamps"))

@@ -29,6 +29,7 @@ import binascii
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import time
 from collections.abc import Iterable, Sequence
@@ -108,7 +109,7 @@ def prepare_url(url: str) -> str:
     scheme, netloc, path, query, _ = urlsplit(url)
     if scheme.lower() not in ("http", "https") or not netloc:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
-    refuse_control_characters(url)
+    _check_url_text(url, netloc)
     if not netloc.isascii():
         netloc = netloc.encode("idna").decode("ascii")
     path = quote(path, safe=_PATH_SAFE) or "/"
@@ -120,6 +121,15 @@ def refuse_control_characters(text: str) -> None:
     # A raw CR or LF would split the request line (header injection).
     if any(ch in text for ch in "\r\n\0"):
         raise ValueError("control characters (CR, LF, NUL) are not allowed")
+
+
+def _check_url_text(url: str, netloc: str) -> None:
+    # urlsplit() silently drops tabs and newlines; refuse them, and any
+    # other control character, instead of signing a different URL.
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in url):
+        raise ValueError(f"control characters in URL: {url!r}")
+    if any(ch.isspace() for ch in netloc):
+        raise ValueError(f"white space in the host of URL: {url!r}")
 
 
 @dataclass(frozen=True)
@@ -552,7 +562,7 @@ class Signer:
 
     def _finish(self, oauth: Pairs, base: str, normalized: str) -> SignedParts:
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("signature base string: %s", base)
+            log.debug("signature base string: %s", _loggable(base))
         signature = self.method.sign_base(base, self._key)
         oauth.append(("oauth_signature", escape_signature(signature)))
         return SignedParts(oauth, base, normalized)
@@ -591,6 +601,17 @@ class Signer:
             refuse_control_characters(realm)
             head += f'realm="{_quoted_string(realm)}", '
         return f"{head}{self._fixed_header}, {rest}"
+
+
+# In a base string the verifier stands as oauth_verifier%3D<value>, its
+# value encoded twice; everything up to the next "%26" is the value.
+_VERIFIER_IN_BASE = re.compile(r"(oauth_verifier%3D).*?(?=%26|$)")
+
+
+def _loggable(base: str) -> str:
+    """The base string with the verifier masked: it is the one secret a
+    base string can hold."""
+    return _VERIFIER_IN_BASE.sub(r"\1****", base)
 
 
 def _plain(text: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import select
 import socket
 import ssl
 import threading
@@ -64,7 +65,21 @@ class _NoAnswer(ConnectionError):
 
 
 class _GuardedResponse:
-    """Turns 'no status line' into an error httplib2 will not retry."""
+    """A connection that checks itself before use and reports 'no
+    answer' in a way httplib2 will not retry on its own."""
+
+    sock: socket.socket | None
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        # A kept-alive connection the server has closed meanwhile reads
+        # as ready (end of file): open a new one before sending, so that
+        # even a POST survives an idle connection being dropped.
+        if self.sock is not None and _closed_by_peer(self.sock):
+            self.close()  # type: ignore[attr-defined]
+        try:
+            super().request(*args, **kwargs)  # type: ignore[misc]
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            raise _NoAnswer(str(exc) or type(exc).__name__) from exc
 
     def getresponse(self) -> http.client.HTTPResponse:
         try:
@@ -72,8 +87,17 @@ class _GuardedResponse:
         except (
             http.client.BadStatusLine,
             http.client.ResponseNotReady,
+            ConnectionResetError,
         ) as exc:
             raise _NoAnswer(str(exc) or type(exc).__name__) from exc
+
+
+def _closed_by_peer(sock: socket.socket) -> bool:
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 class _HTTPConnection(_GuardedResponse, httplib2.HTTPConnectionWithTimeout):  # type: ignore[misc]

@@ -91,7 +91,7 @@ HOSTS = (
 # Any text but lone surrogates, which have no UTF-8 form.
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
 names = text.filter(lambda name: not name.startswith("oauth_"))
-pairs = st.lists(st.tuples(names, text), max_size=6)
+pairs = st.lists(st.tuples(names, text), max_size=4)
 # Keys as providers issue them: no "%" (see the module docstring).
 keys = st.text(
     st.characters(exclude_categories=("Cs",), exclude_characters="%"),
@@ -153,7 +153,7 @@ def make_path(parts: list[str], empty: bool) -> str:
     return "/" + "/".join(parts)
 
 
-paths = st.builds(make_path, st.lists(segments, max_size=4), st.booleans())
+paths = st.builds(make_path, st.lists(segments, max_size=3), st.booleans())
 
 
 def host_variants(host: str) -> list[str]:
@@ -395,8 +395,8 @@ def check(case: Case) -> None:
 # -- the property -------------------------------------------------------------
 
 
-# 5,000 generated requests: about 45 s of CPU on the dev machine, most
-# of it spent by hypothesis making them up.
+# 5,000 generated requests: about a minute of CPU on the (shared) dev
+# machine, most of it spent by hypothesis making them up.
 @pytest.mark.slow
 @settings(
     max_examples=5000,
@@ -448,11 +448,13 @@ def test_a_broken_base_string_is_caught() -> None:
     assert not oauthlib_accepts(signed, "HMAC-SHA1", "secret", "token-secret")
 
 
-def test_a_divergence_fails_the_check() -> None:
-    """``check`` itself must fail when the two sides disagree: here the
-    URL oauthlib signs differs from the one buzzoauth signs."""
-    case = SANITY_CASE
-    other = Case(**{**case.__dict__, "url": case.url.replace("x=1", "x=9")})
-    signed = buzzoauth_signed(case)
-    theirs, _ = oauthlib_base_string(other)
-    assert signed.base_string != theirs
+def test_check_fails_on_a_real_divergence() -> None:
+    """``check`` itself must fail when the two sides disagree.  The
+    quirk the generators avoid is one: oauthlib decodes the value of a
+    non-protocol ``oauth_`` parameter twice, so ``%2541`` becomes "A"
+    on its side and stays "%41" on ours."""
+    url = SANITY_CASE.url + "&oauth_x=%2541"
+    case = Case(**{**SANITY_CASE.__dict__, "url": url})
+    with pytest.raises(AssertionError):
+        check(case)
+    assert "oauth_x%3D%252541" in buzzoauth_signed(case).base_string

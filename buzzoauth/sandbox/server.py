@@ -145,6 +145,9 @@ class Handler(BaseHTTPRequestHandler):
     """Serves one connection of the sandbox."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm
+    # the second waits for the client's delayed ACK (about 40 ms).
+    disable_nagle_algorithm = True
     server_version = "buzzoauth-sandbox"
     sys_version = ""
     #: Seconds an idle keep-alive connection is kept.

@@ -47,6 +47,13 @@ forms = st.lists(
     st.tuples(st.sampled_from(NAMES) | st.text(max_size=8), st.text()),
     max_size=6,
 ).map(_form)
+tokens = st.tuples(st.text(), st.text(), forms).map(
+    lambda t: (
+        _form([("oauth_token", t[0]), ("oauth_token_secret", t[1])])
+        + b"&"
+        + t[2]
+    )
+)
 bodies = st.binary(max_size=600) | forms | st.text().map(str.encode)
 ranges = st.text(max_size=30).map(lambda t: REFUSED + quote(t).encode())
 headers = st.fixed_dictionaries(
@@ -68,7 +75,8 @@ def test_parse_token_response_raises_only_token_response_error(
     seen = {"tokens": 0, "refused": 0}
 
     @settings(max_examples=EXAMPLES, deadline=None)
-    @given(bodies)
+    @given(bodies | tokens)
+    @example(b"oauth_token=abc&oauth_token_secret=def&user_id=1")
     @example(b"oauth_token=a&oauth_token=b&oauth_token_secret=c")
     @example(b"oauth_token=%0d%0a&oauth_token_secret=s")
     @example(b"\xff" * 10)
@@ -87,6 +95,7 @@ def test_parse_token_response_raises_only_token_response_error(
             )
 
     check()
+    assert seen["tokens"] > 0, "no input reached the success path"
     figure(
         "parser: parse_token_response (hypothesis)",
         tried="arbitrary bytes, form bodies, text",
