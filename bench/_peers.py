@@ -73,10 +73,10 @@ def buzzoauth(load: Workload) -> Prepared:
     if load.body_hash:
         options["body_hash"] = True
     client = BuzzOAuth(CONSUMER_KEY, CONSUMER_SECRET, **options)
-    url, method, body = load.url, load.method, load.body
+    pick, method, body = load.picker(), load.method, load.body
 
     def call() -> Any:
-        return client.sign(url, method, body, load.headers())
+        return client.sign(pick(), method, body, load.headers())
 
     def wire(out: Any) -> Wire:
         return Wire(out.method, out.url, _text_headers(out), _bytes(out.body))
@@ -98,11 +98,12 @@ def oauth2_raw(load: Workload) -> Prepared:
     token = oauth2.Token(TOKEN_KEY, TOKEN_SECRET)
     method_obj = oauth2.SignatureMethod_HMAC_SHA1()
     is_form = load.content_type == FORM
-    url, method = load.url, load.method
+    pick, method = load.picker(), load.method
     body = load.body or b""
     text = load.text_body()
 
     def call() -> Any:
+        url = pick()
         params = parse_qs(text) if is_form and text else None
         req = oauth2.Request.from_consumer_and_token(
             consumer,
@@ -114,10 +115,11 @@ def oauth2_raw(load: Workload) -> Prepared:
             is_form_encoded=is_form,
         )
         req.sign_request(method_obj, consumer, token)
-        return req.to_header()
+        return url, req.to_header()
 
     def wire(out: Any) -> Wire:
-        headers = {**load.headers(), **_text_headers(out)}
+        url, header = out
+        headers = {**load.headers(), **_text_headers(header)}
         return Wire(method, url, headers, load.body)
 
     return Prepared(call, wire)
@@ -152,11 +154,11 @@ def oauthlib_client(load: Workload) -> Prepared:
         resource_owner_secret=TOKEN_SECRET,
         **options,
     )
-    url, method, text = load.url, load.method, load.text_body()
+    pick, method, text = load.picker(), load.method, load.text_body()
 
     def call() -> Any:
         # oauthlib adds oauth_body_hash itself for a non-form body.
-        return client.sign(url, method, text, load.headers())
+        return client.sign(pick(), method, text, load.headers())
 
     def wire(out: Any) -> Wire:
         uri, headers, body = out
@@ -183,12 +185,12 @@ def authlib_client(load: Workload) -> Prepared:
         token_secret=TOKEN_SECRET,
         **options,
     )
-    url, method = load.url, load.method
+    pick, method = load.picker(), load.method
     # ClientAuth.sign hashes a bytes body; a form body is parsed as text.
     body: Any = load.text_body() if load.content_type == FORM else load.body
 
     def call() -> Any:
-        return auth.sign(method, url, load.headers(), body)
+        return auth.sign(method, pick(), load.headers(), body)
 
     def wire(out: Any) -> Wire:
         uri, headers, sent = out
@@ -221,9 +223,14 @@ def requests_oauthlib_auth(load: Workload) -> Prepared:
         load.method, load.url, headers=load.headers(), data=load.body
     ).prepare()
 
+    pick = load.picker()
+
     def call() -> Any:
         # A copy is the cheapest fresh PreparedRequest; auth mutates it.
-        return auth(template.copy())
+        # The URLs here are ASCII and already encoded, as prepare() makes.
+        prepared = template.copy()
+        prepared.url = pick()
+        return auth(prepared)
 
     def wire(out: Any) -> Wire:
         return Wire(

@@ -2,7 +2,8 @@
 
 Map: :data:`CREDENTIALS` (one fixed consumer and token), :class:`Workload`
 (one request: method, URL, body, headers, signature method), and
-:func:`workloads` (the five cases, in the order the tables print them).
+:func:`workloads` (the five cases of the brief, plus 1b: workload 1 with a new URL on
+every call, in the order the tables print them).
 The RSA key is made once per process by :func:`rsa_pem` with the
 ``cryptography`` package.
 """
@@ -10,7 +11,9 @@ The RSA key is made once per process by :func:`rsa_pem` with the
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -18,6 +21,10 @@ CONSUMER_KEY = "bench-consumer-key"
 CONSUMER_SECRET = "bench-consumer-secret-0123456789"
 TOKEN_KEY = "12345-bench-token-key"
 TOKEN_SECRET = "bench-token-secret-abcdefghijklmnop"
+
+#: Distinct URLs a ``vary`` workload cycles through: more than any
+#: per-URL cache in the signers holds.
+VARIANTS = 4096
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -38,6 +45,9 @@ class Workload:
     content_type: str | None = None
     body_hash: bool = False
     rsa: bool = False
+    #: Sign a different URL on every call (since_id counts up), so that
+    #: nothing a signer caches per URL is reused.
+    vary: bool = False
     extra_headers: dict[str, str] = field(default_factory=dict)
 
     def headers(self) -> dict[str, str]:
@@ -49,6 +59,19 @@ class Workload:
 
     def text_body(self) -> str | None:
         return None if self.body is None else self.body.decode("utf-8")
+
+    def urls(self) -> tuple[str, ...]:
+        if not self.vary:
+            return (self.url,)
+        base = self.url.split("&since_id=", 1)[0]
+        return tuple(f"{base}&since_id={12345 + i}" for i in range(VARIANTS))
+
+    def picker(self) -> Callable[[], str]:
+        """Each call gives the URL to sign next (the same one unless
+        ``vary``)."""
+        if not self.vary:
+            return itertools.repeat(self.url).__next__
+        return itertools.cycle(self.urls()).__next__
 
 
 def _form_body() -> bytes:
@@ -84,9 +107,16 @@ def _fifty_params_url() -> str:
 
 @functools.cache
 def workloads() -> tuple[Workload, ...]:
-    """The five cases of the brief, in table order."""
+    """The five cases of the brief and 1b, in table order."""
     return (
         Workload("get", "1 GET, 2 query params", "GET", TIMELINE),
+        Workload(
+            "get-new",
+            "1b = 1, a new URL each call",
+            "GET",
+            TIMELINE,
+            vary=True,
+        ),
         Workload(
             "form",
             "2 POST form, 10 pairs, unicode",

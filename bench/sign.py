@@ -65,7 +65,7 @@ def prepare(
     for name in peers:
         try:
             made = PEERS[name](load)
-            verify(made.wire(made.call()), load, pem=rsa_pem())
+            _verified(made, load, name)
         except NotApplicable as exc:
             out.skipped[name] = str(exc)
         except CheckError as exc:
@@ -75,6 +75,16 @@ def prepare(
         else:
             ready[name] = made
     return ready
+
+
+def _verified(made: Prepared, load: Workload, name: str) -> None:
+    """Check two outputs; for a ``vary`` workload, two different URLs."""
+    first = made.wire(made.call())
+    second = made.wire(made.call())
+    for wire in (first, second):
+        verify(wire, load, pem=rsa_pem())
+    if load.vary and name != "floor" and first.url == second.url:
+        raise CheckError("signed the same URL twice; should vary")
 
 
 def measure(

@@ -37,7 +37,6 @@ import logging
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import providers
+from ._files import atomic_write
 from .errors import ProfileError
 from .providers import Provider
 from .redact import mask, remember
@@ -498,38 +498,6 @@ def _document(contents: _Contents) -> dict[str, Any]:
             for name, profile in sorted(contents.profiles.items())
         },
     }
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``, mode 0600, all or nothing.
-
-    A reader sees either the old file or the new one; after a crash the
-    old one is still whole.  A symlink at ``path`` is replaced, not
-    followed.
-    """
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not every system allows it.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 __all__ = [

@@ -36,7 +36,6 @@ file; no message holds a secret.
 
 from __future__ import annotations
 
-import contextlib
 import copyreg
 import io
 import json
@@ -45,13 +44,13 @@ import os
 import pickle
 import pickletools
 import stat
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
 import oauth2
 
 from . import credentials
+from ._files import atomic_write
 from .credentials import Token
 from .errors import TokenFileError
 from .redact import redact_text, remember
@@ -181,44 +180,10 @@ def _pickle_bytes(state: Mapping[str, Any]) -> bytes:
 
 
 def _write_atomic(name: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(name))
     try:
-        fd, temp = tempfile.mkstemp(
-            prefix=f".{os.path.basename(name)}.", suffix=".tmp", dir=folder
-        )
+        atomic_write(name, data)
     except OSError as exc:
         raise _write_error(name, exc) from exc
-    try:
-        _fill(fd, data)
-        os.replace(temp, name)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise _write_error(name, exc) from exc
-        raise
-    _sync_folder(folder)
-
-
-def _fill(fd: int, data: bytes) -> None:
-    with open(fd, "wb", closefd=True) as stream:
-        # mkstemp creates the file 0600; make sure whatever the platform.
-        if hasattr(os, "fchmod"):
-            os.fchmod(stream.fileno(), 0o600)
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-
-
-def _sync_folder(folder: str) -> None:
-    # Makes the rename itself durable; not every system can open a
-    # folder, so this is best effort.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _write_error(name: str, exc: OSError) -> TokenFileError:

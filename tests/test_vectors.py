@@ -5,9 +5,9 @@ its ``source`` (RFC 5849, OAuth Core 1.0 Appendix A and §9.4.1, the
 wiki.oauth.net TestCases page).  Each entry runs through
 :func:`test_vector`, which hands it to the check for its ``kind``:
 
-- ``signature``: signed with the public API (``BuzzOAuth.sign``, or
-  ``signing.Signer`` when the vector carries ``oauth_callback`` or
-  ``oauth_verifier``, which only the token steps send); the
+- ``signature``: signed with the public API, ``BuzzOAuth.sign`` (with
+  ``oauth_params=`` for ``oauth_callback`` and ``oauth_verifier``, which
+  only the token steps send), and with ``signing.Signer`` below it; the
   ``Authorization`` header is read back and its ``oauth_signature``,
   decoded, must equal the published one.  RSA signatures are also
   verified with the certificate's public key.
@@ -102,6 +102,9 @@ def sign_with_client(vector: dict[str, Any], params: dict[str, str]) -> str:
         headers=FORM if body is not None else None,
         nonce=params.get("oauth_nonce"),
         timestamp=params.get("oauth_timestamp"),
+        oauth_params=[
+            (k, params[k]) for k in TOKEN_STEP_PARAMS if k in params
+        ],
     )
     if vector["expected_base_string"]:
         assert signed.base_string == vector["expected_base_string"]
@@ -109,7 +112,7 @@ def sign_with_client(vector: dict[str, Any], params: dict[str, str]) -> str:
 
 
 def sign_with_signer(vector: dict[str, Any], params: dict[str, str]) -> str:
-    """The header for a token-step vector, from ``signing.Signer``."""
+    """The same header from the layer below, ``signing.Signer``."""
     method = signing.get_signature_method(
         vector["method"], vector["rsa_private_key"]
     )
@@ -122,9 +125,11 @@ def sign_with_signer(vector: dict[str, Any], params: dict[str, str]) -> str:
         oauth_version=params.get("oauth_version"),
     )
     extra = [(k, params[k]) for k in TOKEN_STEP_PARAMS if k in params]
+    body = (vector["body"] or "").encode("utf-8")
     parts = signer.sign(
         vector["http_method"],
         signing.split_url(signing.prepare_url(vector["url"])),
+        form=signing.form_parameters(body),
         extra=extra,
         nonce=params.get("oauth_nonce"),
         timestamp=params.get("oauth_timestamp"),
@@ -137,9 +142,14 @@ def check_signature(vector: dict[str, Any]) -> None:
         check_bare_plaintext(vector)
         return
     params = dict(vector["params"])
-    uses_signer = any(name in params for name in TOKEN_STEP_PARAMS)
-    sign = sign_with_signer if uses_signer else sign_with_client
-    fields = header_fields(sign(vector, params))
+    fields = header_fields(sign_with_client(vector, params))
+    below = header_fields(sign_with_signer(vector, params))
+    if "oauth_nonce" in params:
+        # The layer below makes the very same header.
+        assert same(below.pop("oauth_signature"), fields["oauth_signature"])
+        assert below == {
+            k: v for k, v in fields.items() if k != "oauth_signature"
+        }
 
     # The whole header: realm (§3.5.1) and every protocol parameter.
     assert fields.get("realm") == vector["realm"]
