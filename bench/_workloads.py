@@ -1,11 +1,12 @@
 """The requests every signer in the benchmark is asked to sign.
 
-Map: :data:`CREDENTIALS` (one fixed consumer and token), :class:`Workload`
-(one request: method, URL, body, headers, signature method), and
-:func:`workloads` (the five cases of the brief, plus 1b: workload 1 with a new URL on
-every call, in the order the tables print them).
-The RSA key is made once per process by :func:`rsa_pem` with the
-``cryptography`` package.
+Map: the ``CONSUMER_*`` and ``TOKEN_*`` constants (one fixed consumer
+and token); :class:`Workload` (one request: method, URL, body, headers,
+signature method; :meth:`Workload.picker` gives the URL for each call);
+:func:`workloads` (the five cases of the brief, plus 1b: workload 1 with
+a new URL on every call, so that no per-URL cache helps; in table
+order).  The RSA key is made once per process by :func:`rsa_pem` with
+the ``cryptography`` package.
 """
 
 from __future__ import annotations

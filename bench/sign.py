@@ -2,9 +2,10 @@
 
 Run ``python bench/sign.py`` for workload 1 against raw python-oauth2
 and oauthlib, ``--all`` for every workload and peer (what ``run.py``
-does), ``--profile`` for a cProfile of buzzoauth's ``sign()``.
+does), ``--profile [WORKLOAD]`` for a cProfile of buzzoauth's
+``sign()``.
 
-Map: :func:`prepare` builds each peer's signer and verifies one output
+Map: :func:`prepare` builds each peer's signer and verifies two outputs
 with :mod:`_check` (a peer that signs wrongly is never timed);
 :func:`measure` times the verified signers in alternating rounds;
 :func:`render` prints microseconds, ratios and the project's targets;

@@ -403,18 +403,17 @@ class BuzzOAuth:
     ) -> Signed:
         method = _check_method(method)
         sent_headers = _check_headers(headers)
-        raw, is_form = _encode_body(body, sent_headers)
+        raw, form = _encode_body(body, sent_headers)
         parts = signing.split_url(signing.prepare_url(url))
         self._check_plaintext(parts)
-        form = signing.form_parameters(raw) if is_form and raw else []
-        oauth_extra = [*extra, *self._body_hash(raw, is_form)]
+        oauth_extra = [*extra, *self._body_hash(raw, form is not None)]
         if timestamp is None:
             timestamp = signing.make_timestamp(self.clock_offset)
         signer = signer or self._signer
         signed = signer.sign(
             method,
             parts,
-            form=form,
+            form=form or (),
             extra=oauth_extra,
             nonce=nonce,
             timestamp=str(timestamp),
@@ -755,18 +754,27 @@ def _content_type(headers: Mapping[str, str]) -> str:
 
 def _encode_body(
     body: Body, headers: dict[str, str]
-) -> tuple[bytes | None, bool]:
-    """The body as bytes, and whether it is a form (RFC 5849 §3.4.1.3.1)."""
-    if body is None:
-        return None, _content_type(headers) == FORM_TYPE
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    if not isinstance(body, bytes):
-        pairs = body.items() if isinstance(body, Mapping) else body
-        body = urlencode(list(pairs)).encode("ascii")
-        if not _content_type(headers):
-            headers["Content-Type"] = FORM_TYPE
-    return body, _content_type(headers) == FORM_TYPE
+) -> tuple[bytes | None, signing.Pairs | None]:
+    """The body as bytes, and its encoded form parameters when it is a
+    form (RFC 5849 §3.4.1.3.1), else ``None``."""
+    if body is None or isinstance(body, (bytes, str)):
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        if _content_type(headers) != FORM_TYPE:
+            return raw, None
+        return raw, signing.form_parameters(raw or b"")
+    pairs = list(body.items() if isinstance(body, Mapping) else body)
+    if not _content_type(headers):
+        headers["Content-Type"] = FORM_TYPE
+    if any(isinstance(item, bytes) for pair in pairs for item in pair):
+        raw = urlencode(pairs).encode("ascii")
+        form = signing.form_parameters(raw)
+    else:
+        # RFC 5849 §3.6 encoding is also valid form encoding (a space
+        # as %20 rather than "+"), so one encoding serves the body and
+        # the signature.
+        form = signing.encode_pairs([(str(n), str(v)) for n, v in pairs])
+        raw = signing.encoded_pairs(form).encode("ascii")
+    return raw, form if _content_type(headers) == FORM_TYPE else None
 
 
 def _scope_text(scope: str | Iterable[str] | None) -> str | None:
