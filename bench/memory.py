@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -152,9 +153,22 @@ def _python(
 
 
 def _wall(code: str) -> float:
+    # Popen.wait(timeout=...) polls in sleeps of up to 50 ms, which would
+    # round every figure to 50 ms; wait without one, and let a timer
+    # kill a child that hangs.
+    env = _env()
     start = time.perf_counter()
-    _python("-c", code)
-    return time.perf_counter() - start
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    watchdog = threading.Timer(60, proc.kill)
+    watchdog.start()
+    try:
+        status = proc.wait()
+    finally:
+        watchdog.cancel()
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise subprocess.CalledProcessError(status, code)
+    return elapsed
 
 
 def _roots(code: str) -> dict[str, float]:
