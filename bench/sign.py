@@ -3,7 +3,8 @@
 Run ``python bench/sign.py`` for workload 1 against raw python-oauth2
 and oauthlib, ``--all`` for every workload and peer (what ``run.py``
 does), ``--profile [WORKLOAD]`` for a cProfile of buzzoauth's
-``sign()``.
+``sign()``, ``--check`` to test the verification gate itself
+(:func:`self_check`).
 
 Map: :func:`prepare` builds each peer's signer and verifies two outputs
 with :mod:`_check` (a peer that signs wrongly is never timed);
@@ -20,9 +21,9 @@ import cProfile
 import io
 import pstats
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from _check import CheckError, verify
+from _check import CheckError, Wire, verify
 from _peers import PEERS, NotApplicable, Prepared
 from _report import ROOT, ratio, table, use_checkout, verdict
 from _timing import Stats, alternate, loops_for, paired, time_block
@@ -303,6 +304,45 @@ def profile_summary(keys: tuple[str, ...], calls: int) -> str:
     return "\n\n".join(parts)
 
 
+# -- checking the checker -------------------------------------------------
+
+
+def _tampered(wire: Wire) -> list[tuple[str, Wire]]:
+    """The same request changed in ways a signature must notice."""
+    joiner = "&" if "?" in wire.url else "?"
+    body = (wire.body or b"") + b"&x=1"
+    return [
+        ("method", replace(wire, method="PUT")),
+        ("query", replace(wire, url=f"{wire.url}{joiner}x=1")),
+        ("body", replace(wire, body=body)),
+    ]
+
+
+def self_check() -> list[str]:
+    """Every peer's output must verify, and a changed one must not.
+
+    Returns the problems found (none means the gate works)."""
+    problems = []
+    for load in workloads():
+        for name, make in PEERS.items():
+            try:
+                made = make(load)
+            except NotApplicable:
+                continue
+            wire = made.wire(made.call())
+            try:
+                verify(wire, load, pem=rsa_pem())
+            except CheckError as exc:
+                problems.append(f"{load.key}/{name}: rejected: {exc}")
+            for what, bad in _tampered(wire):
+                try:
+                    verify(bad, load, pem=rsa_pem())
+                except CheckError:
+                    continue
+                problems.append(f"{load.key}/{name}: changed {what} passed")
+    return problems
+
+
 # -- entry point -------------------------------------------------------------
 
 
@@ -321,8 +361,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="WORKLOAD",
         help="cProfile buzzoauth.sign: get, form, json, get50 or rsa",
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that outputs verify and tampering is caught",
+    )
     args = parser.parse_args(argv)
     use_checkout()
+    if args.check:
+        problems = self_check()
+        print("\n".join(problems) or "every output verifies; tampering caught")
+        return 1 if problems else 0
     if args.profile:
         print(profile(args.profile))
         return 0

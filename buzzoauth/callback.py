@@ -181,9 +181,16 @@ class LoopbackCallback:
             status, message = self._decide(params)
             if status is not HTTPStatus.OK:
                 self._outcome.last_problem = message
-        if status is HTTPStatus.OK:
-            self._done.set()
         return status, message
+
+    def _settled(self) -> None:
+        """The decisive redirect has been answered: wake the waiter.
+
+        Only now, so that the program cannot exit (taking the handler
+        thread with it) before the browser has its page; a browser whose
+        connection closes unanswered retries, and finds nobody there.
+        """
+        self._done.set()
 
     def _decide(self, params: dict[str, str]) -> tuple[HTTPStatus, str]:
         outcome = self._outcome
@@ -248,8 +255,14 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path != self.server.listener.path:
             self._answer(HTTPStatus.NOT_FOUND, "Nothing here.")
             return
-        status, message = self.server.listener._judge(parts.query)
-        self._answer(status, message)
+        listener = self.server.listener
+        status, message = listener._judge(parts.query)
+        try:
+            self._answer(status, message)
+            self.wfile.flush()
+        finally:
+            if status is HTTPStatus.OK:
+                listener._settled()
 
     def do_POST(self) -> None:
         self._answer(

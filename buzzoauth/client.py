@@ -557,18 +557,21 @@ class BuzzOAuth:
                 _origin_path(signed.url),
             )
             return None
-        log.info(
-            "%s %s -> %s",
-            signed.method,
-            _origin_path(signed.url),
-            response.status,
-        )
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s %s -> %s",
+                signed.method,
+                _origin_path(signed.url),
+                response.status,
+            )
         return response
 
     def _next_step(
         self, signed: Signed, response: Response, attempt: _Attempt
     ) -> str | None:
         """Where to send the request again, or ``None`` to return."""
+        if response.ok:
+            return None
         if self._learn_clock(response, attempt):
             return _unsigned_url(signed, self.placement)
         target = self._redirect_target(signed, response, attempt)
@@ -580,7 +583,7 @@ class BuzzOAuth:
         return None
 
     def _learn_clock(self, response: Response, attempt: _Attempt) -> bool:
-        if not self.fix_clock_skew or attempt.clock_fixed:
+        if not self.fix_clock_skew or attempt.clock_fixed or response.ok:
             return False
         offset = responses.clock_correction(
             response.status, response.body, response.headers
@@ -599,8 +602,10 @@ class BuzzOAuth:
     ) -> str | None:
         # Follow only same-origin redirects of GET and HEAD: credentials
         # never go to another origin, nor from https down to http.
+        if response.status not in REDIRECTS:
+            return None
         location = response.headers.get("location")
-        if response.status not in REDIRECTS or not location:
+        if not location:
             return None
         if (
             signed.method not in ("GET", "HEAD")

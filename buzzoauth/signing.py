@@ -123,12 +123,16 @@ def refuse_control_characters(text: str) -> None:
         raise ValueError("control characters (CR, LF, NUL) are not allowed")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE = re.compile(r"\s")
+
+
 def _check_url_text(url: str, netloc: str) -> None:
     # urlsplit() silently drops tabs and newlines; refuse them, and any
     # other control character, instead of signing a different URL.
-    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in url):
+    if _CONTROL.search(url):
         raise ValueError(f"control characters in URL: {url!r}")
-    if any(ch.isspace() for ch in netloc):
+    if _SPACE.search(netloc):
         raise ValueError(f"white space in the host of URL: {url!r}")
 
 
@@ -522,7 +526,7 @@ class Signer:
             fixed.append(("oauth_token", escape(token_key)))
         self._fixed = tuple(fixed)
         self._fixed_header = ", ".join([f'{k}="{v}"' for k, v in fixed])
-        self._templates: dict[tuple[str, str], _Template | None] = {}
+        self._templates: dict[tuple[str, str], object] = {}
 
     def __repr__(self) -> str:
         return f"Signer(method={self.method.name!r})"
@@ -568,16 +572,19 @@ class Signer:
         return SignedParts(oauth, base, normalized)
 
     def _template(self, method: str, url: SplitURL) -> _Template | None:
+        # A template pays off from the second request to the same URL;
+        # the first is only noted.
         key = (method, url.url)
-        try:
-            return self._templates[key]
-        except KeyError:
-            pass
-        if len(self._templates) >= self._TEMPLATES:
-            self._templates.clear()
-        template = _Template.build(method, url, self._fixed)
-        self._templates[key] = template
-        return template
+        template = self._templates.get(key, _UNSEEN)
+        if template is _UNSEEN:
+            if len(self._templates) >= self._TEMPLATES:
+                self._templates.clear()
+            self._templates[key] = None if _Template.never(url) else _ONCE
+            return None
+        if template is _ONCE:
+            template = _Template.build(method, url, self._fixed)
+            self._templates[key] = template
+        return template if isinstance(template, _Template) else None
 
     def _fill(self, t: _Template, nonce: str, timestamp: str) -> SignedParts:
         oauth = [
@@ -619,6 +626,10 @@ def _plain(text: str) -> bool:
     return text.isascii() and text.isalnum()
 
 
+# Markers in Signer._templates: a URL not seen yet, and one seen once.
+_UNSEEN = object()
+_ONCE = object()
+
 # Stand-ins for the nonce and the timestamp while a template is built;
 # NUL never survives percent-encoding, so they cannot clash.
 _HOLES = ("\x00nonce\x00", "\x00timestamp\x00")
@@ -632,14 +643,17 @@ class _Template:
     norm: tuple[str, str, str]
     base: tuple[str, str, str]
 
+    @staticmethod
+    def never(url: SplitURL) -> bool:
+        """True when the URL's own query holds a nonce or timestamp, whose
+        place in the order would then depend on their values."""
+        names = {name for name, _ in url.query}
+        return bool(names & {"oauth_nonce", "oauth_timestamp"})
+
     @classmethod
     def build(
         cls, method: str, url: SplitURL, fixed: Sequence[tuple[str, str]]
-    ) -> _Template | None:
-        names = {name for name, _ in url.query}
-        if names & {"oauth_nonce", "oauth_timestamp"}:
-            # Their place in the order would depend on their values.
-            return None
+    ) -> _Template:
         holes = [("oauth_nonce", _HOLES[0]), ("oauth_timestamp", _HOLES[1])]
         norm = _cut(normalize_parameters([*url.query, *fixed, *holes]))
         head = f"{method.upper()}&{url.escaped_base_uri}&"

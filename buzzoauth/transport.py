@@ -23,7 +23,7 @@ import select
 import socket
 import ssl
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httplib2
@@ -35,19 +35,43 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 30.0
 
 
-@dataclass
 class Response:
-    """An HTTP answer: status, headers (names in lower case) and body."""
+    """An HTTP answer: ``status``, ``headers`` (names in lower case),
+    ``body``, the ``url`` asked for and the ``reason`` phrase.
 
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    url: str = ""
-    reason: str = ""
+    The headers are tidied from httplib2's answer only when first read:
+    most successful calls never look at them.
+    """
 
-    def __iter__(self) -> Any:
+    def __init__(
+        self,
+        status: int,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        url: str = "",
+        reason: str = "",
+        *,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.status = status
+        self.body = body
+        self.url = url
+        self.reason = reason
+        self._headers = dict(headers) if headers is not None else None
+        self._raw = raw
+
+    @property
+    def headers(self) -> dict[str, str]:
+        if self._headers is None:
+            self._headers = _tidy_headers(self._raw or {}, self.url)
+        return self._headers
+
+    def __iter__(self) -> Iterator[Any]:
         # Unpacks as the (status, body) pair that request() returns.
         return iter((self.status, self.body))
+
+    def __repr__(self) -> str:
+        return f"Response(status={self.status}, body={len(self.body)} bytes)"
 
     @property
     def ok(self) -> bool:
@@ -185,22 +209,28 @@ class Transport:
 
 
 def _response(answer: Any, content: bytes, url: str) -> Response:
+    return Response(
+        int(answer.status),
+        None,
+        content,
+        url,
+        str(getattr(answer, "reason", "")),
+        raw=answer,
+    )
+
+
+def _tidy_headers(raw: Mapping[str, Any], url: str) -> dict[str, str]:
+    # httplib2 adds a "status" entry and "-x" entries of its own.
     headers = {
         str(name).lower(): str(value)
-        for name, value in answer.items()
+        for name, value in raw.items()
         if not str(name).startswith("-") and name != "status"
     }
-    # httplib2 makes up a Content-Location holding the request URL (and
+    # It also makes up a Content-Location holding the request URL (and
     # so, for the query placement, the signature) when none came.
     if headers.get("content-location") == url:
         del headers["content-location"]
-    return Response(
-        status=int(answer.status),
-        headers=headers,
-        body=content,
-        url=url,
-        reason=str(getattr(answer, "reason", "")),
-    )
+    return headers
 
 
 def _origin(url: str) -> str:
