@@ -402,11 +402,13 @@ class BuzzOAuth:
         timestamp: str | int | None = None,
     ) -> Signed:
         method = _check_method(method)
-        sent_headers = _check_headers(headers)
+        sent_headers = _check_headers(headers) if headers else {}
         raw, form = _encode_body(body, sent_headers)
         parts = signing.split_url(signing.prepare_url(url))
         self._check_plaintext(parts)
-        oauth_extra = [*extra, *self._body_hash(raw, form is not None)]
+        oauth_extra = self._body_hash(raw, form is not None)
+        if extra:
+            oauth_extra = [*extra, *oauth_extra]
         if timestamp is None:
             timestamp = signing.make_timestamp(self.clock_offset)
         signer = signer or self._signer

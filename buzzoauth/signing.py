@@ -35,7 +35,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import (
     parse_qsl,
     quote,
@@ -477,10 +477,10 @@ def load_rsa_private_key(key: Any) -> Any:
 # -- Signing a request ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SignedParts:
+class SignedParts(NamedTuple):
     """The outcome of signing: the protocol parameters, encoded, with
-    ``oauth_signature`` last, and the base string that was signed."""
+    ``oauth_signature`` last, the base string that was signed and the
+    normalized parameters in it."""
 
     oauth: Pairs
     base_string: str
@@ -587,13 +587,10 @@ class Signer:
         return template if isinstance(template, _Template) else None
 
     def _fill(self, t: _Template, nonce: str, timestamp: str) -> SignedParts:
-        oauth = [
-            *self._fixed,
-            ("oauth_nonce", nonce),
-            ("oauth_timestamp", timestamp),
-        ]
-        base = f"{t.base[0]}{nonce}{t.base[1]}{timestamp}{t.base[2]}"
-        normalized = f"{t.norm[0]}{nonce}{t.norm[1]}{timestamp}{t.norm[2]}"
+        oauth = [*self._fixed, ("oauth_nonce", nonce)]
+        oauth.append(("oauth_timestamp", timestamp))
+        base = t.base_head + nonce + t.base_middle + timestamp + t.base_tail
+        normalized = t.head + nonce + t.middle + timestamp + t.tail
         return self._finish(oauth, base, normalized)
 
     def authorization_header(self, oauth: Pairs, realm: str | None) -> str:
@@ -640,8 +637,12 @@ class _Template:
     """Normalized parameters and base string, cut at the nonce and the
     timestamp (see :class:`Signer`)."""
 
-    norm: tuple[str, str, str]
-    base: tuple[str, str, str]
+    head: str
+    middle: str
+    tail: str
+    base_head: str
+    base_middle: str
+    base_tail: str
 
     @staticmethod
     def never(url: SplitURL) -> bool:
@@ -658,7 +659,7 @@ class _Template:
         norm = _cut(normalize_parameters([*url.query, *fixed, *holes]))
         head = f"{method.upper()}&{url.escaped_base_uri}&"
         first, second, third = (_escape_normalized(part) for part in norm)
-        return cls(norm, (head + first, second, third))
+        return cls(*norm, head + first, second, third)
 
 
 def _cut(text: str) -> tuple[str, str, str]:
