@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import (
-    parse_qsl,
     quote,
+    unquote,
     urlsplit,
     urlunsplit,
 )
@@ -219,13 +219,32 @@ def form_parameters(body: bytes) -> Pairs:
 
 def _decode_form(data: bytes) -> Pairs:
     # Latin-1 maps each octet to one character and back, so the octets
-    # that arrive are the octets encoded, UTF-8 or not.
-    pairs = parse_qsl(
-        data.decode("latin-1"), keep_blank_values=True, encoding="latin-1"
-    )
-    return [
-        (_escape_octets(name), _escape_octets(value)) for name, value in pairs
-    ]
+    # that arrive are the octets encoded, UTF-8 or not.  The splitting
+    # is parse_qsl's with blank values kept: on "&", empty pieces
+    # skipped, each cut at its first "=".
+    pairs = []
+    for piece in data.decode("latin-1").split("&"):
+        if piece:
+            name, _, value = piece.partition("=")
+            pairs.append((_reencode(name), _reencode(value)))
+    return pairs
+
+
+# Already in RFC 5849 §3.6 form: unreserved characters and upper-case
+# %XX escapes, none of them escaping an unreserved character.
+_CANONICAL = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*")
+_NEEDLESS_ESCAPE = re.compile(
+    r"%(?:[46][1-9A-F]|[57][0-9A]|3[0-9]|2[DE]|5F|7E)"
+)
+
+
+def _reencode(token: str) -> str:
+    """One form-encoded name or value, decoded once (a "+" is a space)
+    and encoded by §3.6; a token already in that form is kept as is."""
+    token = token.replace("+", "%20")
+    if _CANONICAL.fullmatch(token) and not _NEEDLESS_ESCAPE.search(token):
+        return token
+    return _escape_octets(unquote(token, encoding="latin-1"))
 
 
 def _escape_octets(value: str) -> str:
