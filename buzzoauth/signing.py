@@ -109,9 +109,11 @@ def prepare_url(url: str) -> str:
     scheme, netloc, path, query, _ = urlsplit(url)
     if scheme.lower() not in ("http", "https") or not netloc:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
-    _check_url_text(url, netloc)
     if not netloc.isascii():
+        # IDNA maps some characters to others, a space among them
+        # (U+FFE3 becomes " " and a macron): check what comes out.
         netloc = netloc.encode("idna").decode("ascii")
+    _check_url_text(url, netloc)
     path = quote(path, safe=_PATH_SAFE) or "/"
     query = quote(query, safe=_QUERY_SAFE)
     return urlunsplit((scheme, netloc, path, query, ""))
@@ -132,7 +134,7 @@ def _check_url_text(url: str, netloc: str) -> None:
     # other control character, instead of signing a different URL.
     if _CONTROL.search(url):
         raise ValueError(f"control characters in URL: {url!r}")
-    if _SPACE.search(netloc):
+    if _SPACE.search(netloc) or _CONTROL.search(netloc):
         raise ValueError(f"white space in the host of URL: {url!r}")
 
 

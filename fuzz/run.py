@@ -3,7 +3,7 @@
 ::
 
     python fuzz/run.py                 # 100000 inputs per target
-    python fuzz/run.py --runs 20000 --max-time 60
+    python fuzz/run.py --runs 20000 --max-time 60 --seed 5849
 
 Each target runs in its own process with ``-runs=N`` and
 ``-max_total_time=T``, starting from its seed folder in
@@ -34,7 +34,9 @@ TARGETS = ("fuzz_token_response", "fuzz_url")
 _DONE = re.compile(r"Done (\d+) runs")
 
 
-def run_target(name: str, runs: int, max_time: int) -> dict[str, object]:
+def run_target(
+    name: str, runs: int, max_time: int, seed: int = 0
+) -> dict[str, object]:
     crashes = HERE / "crashes"
     crashes.mkdir(exist_ok=True)
     seeds = HERE / "corpus" / name.removeprefix("fuzz_")
@@ -44,6 +46,7 @@ def run_target(name: str, runs: int, max_time: int) -> dict[str, object]:
             str(HERE / f"{name}.py"),
             f"-runs={runs}",
             f"-max_total_time={max_time}",
+            f"-seed={seed}",
             f"-artifact_prefix={crashes}/{name}-",
             scratch,
             *([str(seeds)] if seeds.is_dir() else []),
@@ -72,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--max-time", type=int, default=120)
+    # 0 lets libFuzzer pick; CI passes a fixed seed so that a run can be
+    # repeated exactly.
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("targets", nargs="*", default=list(TARGETS))
     args = parser.parse_args(argv)
     if importlib.util.find_spec("atheris") is None:
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     failed = False
     for name in args.targets:
-        result = run_target(name, args.runs, args.max_time)
+        result = run_target(name, args.runs, args.max_time, args.seed)
         failed = failed or bool(result["crashed"])
         print("FUZZ", json.dumps(result), flush=True)
         for line in result["tail"]:  # type: ignore[attr-defined]

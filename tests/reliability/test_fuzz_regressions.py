@@ -54,6 +54,9 @@ REFUSED_URLS = [
     "http://\u00e9 x/",
     "http://127.0.0.1/\x7f\x01?\x1f=\x0b",
     "http://example.com/a\tb",
+    # fuzz_url: IDNA turns U+FFE3 into a space and a macron, so the host
+    # had a space only after encoding.
+    "http://127.0.0.1\u0297\uffe3",
 ]
 
 
