@@ -681,11 +681,9 @@ def _retry_wait(response: Response, attempt: int) -> float:
 
 
 def _unsigned_url(signed: Signed, placement: str) -> str:
-    return _strip_oauth(signed) if placement == "query" else signed.url
-
-
-def _strip_oauth(signed: Signed) -> str:
-    return _strip_oauth_from(signed.url)
+    if placement == "query":
+        return _strip_oauth_from(signed.url)
+    return signed.url
 
 
 def _strip_oauth_from(url: str) -> str:
