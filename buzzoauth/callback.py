@@ -35,6 +35,7 @@ import hmac
 import html
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -116,10 +117,15 @@ class LoopbackCallback:
         return self
 
     def close(self) -> None:
-        """Stop listening; later connections are refused."""
+        """Stop listening; later connections are refused.
+
+        Never waits on a browser: handler threads still reading an idle
+        connection are daemons and are left to end by themselves.
+        """
         server, self._server = self._server, None
         if server is None:
             return
+        server.block_on_close = False
         server.shutdown()
         server.server_close()
         if self._thread is not None:
@@ -155,7 +161,13 @@ class LoopbackCallback:
         """
         if timeout <= 0:
             raise ValueError("timeout must be positive")
-        self._done.wait(timeout)
+        # Short waits, so that Ctrl-C is seen at once wherever it lands.
+        deadline = time.monotonic() + timeout
+        while not self._done.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self._done.wait(min(left, 0.25))
         with self._lock:
             outcome = self._outcome
             if outcome.failure is not None:
