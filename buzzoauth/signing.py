@@ -621,11 +621,7 @@ class Signer:
         if tuple(oauth[:fixed]) != self._fixed:
             return authorization_header(oauth, realm)
         rest = ", ".join([f'{k}="{v}"' for k, v in oauth[fixed:]])
-        head = "OAuth "
-        if realm is not None:
-            refuse_control_characters(realm)
-            head += f'realm="{_quoted_string(realm)}", '
-        return f"{head}{self._fixed_header}, {rest}"
+        return _header(f"{self._fixed_header}, {rest}", realm)
 
 
 # In a base string the verifier stands as oauth_verifier%3D<value>, its
@@ -695,11 +691,14 @@ def authorization_header(
     oauth: Sequence[tuple[str, str]], realm: str | None
 ) -> str:
     """The ``Authorization`` header value for encoded protocol pairs."""
-    fields = [f'{name}="{value}"' for name, value in oauth]
-    if realm is not None:
-        refuse_control_characters(realm)
-        fields.insert(0, f'realm="{_quoted_string(realm)}"')
-    return "OAuth " + ", ".join(fields)
+    return _header(", ".join([f'{k}="{v}"' for k, v in oauth]), realm)
+
+
+def _header(fields: str, realm: str | None) -> str:
+    if realm is None:
+        return "OAuth " + fields
+    refuse_control_characters(realm)
+    return f'OAuth realm="{_quoted_string(realm)}", {fields}'
 
 
 def _quoted_string(text: str) -> str:
